@@ -1,0 +1,138 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-cors",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "CORS", targets: ["CORS"]),
+        .library(name: "CORSBrowserModel", targets: ["CORSBrowserModel"]),
+        .library(name: "CORSHummingbird", targets: ["CORSHummingbird"]),
+        .library(name: "CORSVapor", targets: ["CORSVapor"]),
+        .library(name: "CORSConfiguration", targets: ["CORSConfiguration"]),
+        .executable(name: "cors", targets: ["cors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The engine: policy, validation, origin matching, decisions. swift-http-types only.
+        .target(
+            name: "CORS",
+            dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strictSwift
+        ),
+        // The browser side of the Fetch standard, as Chromium implements it. No networking.
+        .target(
+            name: "CORSBrowserModel",
+            dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CORSHummingbird",
+            dependencies: [
+                "CORS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CORSVapor",
+            dependencies: [
+                "CORS",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // Policy files, profiles and environment overrides.
+        .target(
+            name: "CORSConfiguration",
+            dependencies: [
+                "CORS",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The `cors` tool's commands, as a library so that tests can run them in-process.
+        .target(
+            name: "CORSCommandLine",
+            dependencies: [
+                "CORS",
+                "CORSBrowserModel",
+                "CORSHummingbird",
+                "CORSVapor",
+                "CORSConfiguration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "cors",
+            dependencies: ["CORSCommandLine"],
+            swiftSettings: strictSwift
+        ),
+
+        .testTarget(name: "CORSTests", dependencies: ["CORS"], swiftSettings: strictSwift),
+        .testTarget(name: "CORSBrowserModelTests", dependencies: ["CORSBrowserModel", "CORS"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "CORSHummingbirdTests",
+            dependencies: [
+                "CORSHummingbird",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "CORSVaporTests",
+            dependencies: [
+                "CORSVapor",
+                .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "CORSConformanceTests",
+            dependencies: [
+                "CORS", "CORSHummingbird", "CORSVapor",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "CORSCommandLineTests",
+            dependencies: ["CORSCommandLine"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "BrowserTests",
+            dependencies: ["CORSCommandLine", "CORSBrowserModel"],
+            swiftSettings: strictSwift
+        ),
+    ]
+)

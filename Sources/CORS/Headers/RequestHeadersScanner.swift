@@ -1,0 +1,55 @@
+import HTTPTypes
+
+/// Reads `Access-Control-Request-Headers` tolerantly — any case, any order, optional
+/// whitespace, empty elements, values split over several field lines (as some proxies do) —
+/// but with bounded work: a value longer than ``maximumBytes`` or with more than
+/// ``maximumElements`` elements is refused before it is scanned, so a megabyte of commas costs
+/// no more than a normal preflight.
+enum RequestHeadersScanner {
+    /// The longest `Access-Control-Request-Headers` accepted, all field lines together.
+    /// Browsers list each non-safelisted header once, so real values are a few hundred bytes.
+    static let maximumBytes = 4096
+    /// The most elements (empty ones included) accepted.
+    static let maximumElements = 128
+
+    enum Outcome: Sendable, Equatable {
+        case allowed
+        case notAllowed(name: String)
+        case malformed
+        case tooLarge(byteCount: Int)
+    }
+
+    static func scan(_ fields: HTTPFields, allowed: AllowedHeaderNames) -> Outcome {
+        var totalBytes = 0
+        for field in fields where field.name == .accessControlRequestHeaders {
+            totalBytes += field.value.utf8.count
+        }
+        guard totalBytes <= maximumBytes else { return .tooLarge(byteCount: totalBytes) }
+        var elements = 0
+        for field in fields where field.name == .accessControlRequestHeaders {
+            let outcome = field.withUnsafeBytesOfValue { value in
+                scan(value, allowed: allowed, elements: &elements)
+            }
+            if outcome != .allowed { return outcome }
+        }
+        return .allowed
+    }
+
+    private static func scan(
+        _ value: UnsafeBufferPointer<UInt8>, allowed: AllowedHeaderNames, elements: inout Int
+    ) -> Outcome {
+        for element in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            elements += 1
+            guard elements <= maximumElements else { return .tooLarge(byteCount: value.count) }
+            var name = element
+            while let first = name.first, HTTPToken.isOptionalWhitespace(first) { name = name.dropFirst() }
+            while let last = name.last, HTTPToken.isOptionalWhitespace(last) { name = name.dropLast() }
+            if name.isEmpty { continue }
+            guard name.allSatisfy(HTTPToken.isTokenCharacter) else { return .malformed }
+            if !allowed.allows(name) {
+                return .notAllowed(name: String(decoding: name, as: UTF8.self).lowercased())
+            }
+        }
+        return .allowed
+    }
+}

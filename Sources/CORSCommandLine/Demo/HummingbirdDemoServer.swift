@@ -1,0 +1,50 @@
+import CORS
+import CORSHummingbird
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The tutorial's API (``DemoAPI``) on Hummingbird, behind ``CORSPolicyMiddleware``.
+enum HummingbirdDemoServer {
+    static func router(policy: CORSPolicy) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: CORSPolicyMiddleware(policy: policy))
+        router.get("me") { _, _ in
+            json(DemoAPI.meBody, extraHeaders: [HTTPField.Name(DemoAPI.requestIDHeader)!: UUID().uuidString])
+        }
+        router.put("me") { _, _ in json(DemoAPI.updatedBody) }
+        router.delete("me") { _, _ in Response(status: .noContent) }
+        router.get("boom") { _, _ -> Response in throw DemoAPI.Boom() }
+        router.get("redirect") { _, _ in Response(status: .found, headers: [.location: "/me"]) }
+        router.post("login") { _, _ in
+            var headers = HTTPFields()
+            headers.append(HTTPField(name: .setCookie, value: DemoAPI.sessionCookie))
+            headers.append(HTTPField(name: .setCookie, value: DemoAPI.legacyCookie))
+            return Response(status: .noContent, headers: headers)
+        }
+        router.get("cookies") { request, _ in
+            json(DemoAPI.cookiesBody(cookieHeader: request.headers[.cookie]))
+        }
+        return router
+    }
+
+    static func application(
+        policy: CORSPolicy, host: String, port: Int, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(policy: policy),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    private static func json(_ body: String, extraHeaders: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extraHeaders)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

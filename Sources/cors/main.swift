@@ -1,0 +1,3 @@
+import CORSCommandLine
+
+await CORSTool.runAndExit()
