@@ -9,10 +9,11 @@ let strictSwift: [SwiftSetting] = [
 
 let package = Package(
     name: "swift-cors",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "CORS", targets: ["CORS"]),
         .library(name: "CORSBrowserModel", targets: ["CORSBrowserModel"]),
+        .library(name: "CORSObservability", targets: ["CORSObservability"]),
         .library(name: "CORSHummingbird", targets: ["CORSHummingbird"]),
         .library(name: "CORSVapor", targets: ["CORSVapor"]),
         .library(name: "CORSConfiguration", targets: ["CORSConfiguration"]),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // The engine: policy, validation, origin matching, decisions. swift-http-types only.
@@ -42,10 +45,21 @@ let package = Package(
             dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: strictSwift
         ),
+        // Logging and metrics of decisions, shared by both adapters.
+        .target(
+            name: "CORSObservability",
+            dependencies: [
+                "CORS",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "CORSHummingbird",
             dependencies: [
                 "CORS",
+                "CORSObservability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -56,6 +70,7 @@ let package = Package(
             name: "CORSVapor",
             dependencies: [
                 "CORS",
+                "CORSObservability",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -131,7 +146,18 @@ let package = Package(
         ),
         .testTarget(
             name: "BrowserTests",
-            dependencies: ["CORSCommandLine", "CORSBrowserModel"],
+            dependencies: [
+                "CORSCommandLine", "CORSBrowserModel", "CORS",
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
     ]

@@ -1,4 +1,4 @@
-public import CORS
+import CORS
 public import Hummingbird
 
 /// An error thrown below ``CORSPolicyMiddleware`` that is not an `HTTPError`, carrying the CORS

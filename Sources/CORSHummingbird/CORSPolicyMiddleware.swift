@@ -1,10 +1,10 @@
 public import CORS
+public import CORSObservability
 public import Hummingbird
-import Logging
 
-/// Applies a ``CORS/CORSPolicy`` to every response of a Hummingbird router: matched routes,
-/// 404s for unknown paths, thrown errors of any type, and preflights for paths that have no
-/// `OPTIONS` route.
+/// Applies CORS policies to every response of a Hummingbird router: matched routes, 404s for
+/// unknown paths, thrown errors of any type, and preflights for paths that have no `OPTIONS`
+/// route.
 ///
 /// Add it to the router itself (not to a group), before the routes, so that it also wraps the
 /// router's not-found responder:
@@ -15,21 +15,39 @@ import Logging
 /// router.get("me") { _, _ in ["user": "alice"] }
 /// ```
 ///
-/// The name differs from Hummingbird's own `CORSMiddleware`, so both modules can be imported.
+/// For different policies per part of the API, pass a ``CORS/CORSPolicyTable``; to change
+/// policies while running, a ``CORS/CORSPolicyStore``. The name differs from Hummingbird's own
+/// `CORSMiddleware`, so both modules can be imported.
 public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The compiled policy.
-    public let engine: CORSEngine
-    /// Whether allowed decisions are logged too (at debug level); denials always are.
-    public let logsAllowedDecisions: Bool
+    enum Source: Sendable {
+        case fixed(CORSPolicyTable)
+        case live(CORSPolicyStore)
+    }
 
-    /// Creates the middleware; the policy is compiled once, here.
+    let source: Source
+    /// How decisions are logged and counted.
+    public let recorder: CORSDecisionRecorder
+
+    /// Applies one policy to every path; the policy is compiled once, here.
     ///
     /// - Parameters:
-    ///   - policy: The validated policy to apply.
-    ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level.
-    public init(policy: CORSPolicy, logsAllowedDecisions: Bool = false) {
-        self.engine = CORSEngine(policy: policy)
-        self.logsAllowedDecisions = logsAllowedDecisions
+    ///   - policy: The validated policy.
+    ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level (denials always are).
+    ///   - recordsMetrics: Record swift-metrics counters and a timer (see ``CORSObservability/CORSDecisionRecorder``).
+    public init(policy: CORSPolicy, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
+        self.init(table: CORSPolicyTable(policy), logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+    }
+
+    /// Applies a policy per path prefix.
+    public init(table: CORSPolicyTable, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
+        self.source = .fixed(table)
+        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+    }
+
+    /// Applies the policies in force in `store`, which may be replaced while the server runs.
+    public init(store: CORSPolicyStore, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
+        self.source = .live(store)
+        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
     }
 
     /// Answers preflights itself; for every other request calls `next` and adds the CORS
@@ -37,8 +55,17 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let decision = engine.decide(request.head)
-        log(decision, request: request, logger: context.logger)
+        let table: CORSPolicyTable
+        switch source {
+        case .fixed(let fixed): table = fixed
+        case .live(let store): table = store.current
+        }
+        let engine = table.routes.isEmpty ? table.defaultEngine : table.engine(forPath: request.uri.path)
+        let start = ContinuousClock.now
+        let decision = await engine.decide(request.head)
+        recorder.record(
+            decision, duration: ContinuousClock.now - start, method: request.method.rawValue,
+            path: request.uri.path, logger: context.logger)
         if decision.isPreflight {
             let head = decision.preflightResponse()
             return Response(status: head.status, headers: head.headerFields)
@@ -53,30 +80,6 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch {
             throw CORSDecoratedError(underlying: error, decision: decision)
-        }
-    }
-
-    private func log(_ decision: CORSDecision, request: Request, logger: Logger) {
-        guard logger.logLevel <= .debug else { return }
-        if let reason = decision.denialReason {
-            logger.debug(
-                "CORS request denied: \(reason)",
-                metadata: [
-                    "cors.decision": "\(decision.isPreflight ? "preflight" : "actual")-denied",
-                    "cors.reason": "\(reason.label)",
-                    "cors.origin": "\(decision.origin?.debugDescription ?? "none")",
-                    "http.method": "\(request.method)",
-                    "http.path": "\(request.uri.path)",
-                ])
-        } else if logsAllowedDecisions, decision.origin != nil {
-            logger.debug(
-                "CORS request allowed",
-                metadata: [
-                    "cors.decision": "\(decision.isPreflight ? "preflight" : "actual")-allowed",
-                    "cors.origin": "\(decision.origin?.debugDescription ?? "none")",
-                    "http.method": "\(request.method)",
-                    "http.path": "\(request.uri.path)",
-                ])
         }
     }
 }

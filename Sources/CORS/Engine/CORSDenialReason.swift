@@ -2,6 +2,8 @@
 public enum CORSDenialReason: Sendable, Hashable, CustomStringConvertible {
     /// The origin is not trusted by the policy (nor by its origin predicate, if any).
     case originNotAllowed(origin: String)
+    /// The policy's origin predicate threw or timed out, so the origin was denied.
+    case originPredicateFailed(origin: String, failure: CORSOriginPredicateFailure)
     /// The request carried several `Origin` field lines, which no browser sends.
     case multipleOrigins
     /// A trusted origin's preflight asked for a method the policy does not allow.
@@ -19,6 +21,7 @@ public enum CORSDenialReason: Sendable, Hashable, CustomStringConvertible {
     public var label: String {
         switch self {
         case .originNotAllowed: "origin"
+        case .originPredicateFailed: "origin-predicate-failed"
         case .multipleOrigins: "multiple-origins"
         case .methodNotAllowed: "method"
         case .headerNotAllowed: "header"
@@ -33,6 +36,8 @@ public enum CORSDenialReason: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .originNotAllowed(let origin):
             "origin \(origin.debugDescriptionBounded) is not allowed (not in allowOrigins, matches no allowOriginPatterns)"
+        case .originPredicateFailed(let origin, let failure):
+            "origin \(origin.debugDescriptionBounded) was denied because \(failure)"
         case .multipleOrigins:
             "the request has several Origin headers"
         case .methodNotAllowed(let method):

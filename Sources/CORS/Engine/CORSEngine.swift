@@ -21,7 +21,10 @@ public struct CORSEngine: Sendable {
         self.compiled = CompiledPolicy(policy)
     }
 
-    /// Classifies `request` and decides it.
+    /// Classifies `request` and decides it with the policy's static rules.
+    ///
+    /// An origin that only the policy's ``CORSPolicy/originPredicate`` could trust is denied
+    /// here; use the `async` overload to consult the predicate.
     ///
     /// A preflight is exactly `OPTIONS` with `Origin` and `Access-Control-Request-Method`
     /// (Fetch §3.2.2); any other `OPTIONS` request is an ordinary request for the application.
@@ -36,7 +39,34 @@ public struct CORSEngine: Sendable {
         return decide(facts, originTrusted: trusted, request: request)
     }
 
-    func decide(_ facts: RequestFacts, originTrusted: Bool, request: HTTPRequest) -> CORSDecision {
+    /// Like ``decide(_:)``, and also asks the policy's ``CORSOriginPredicate`` about origins
+    /// that the static rules do not trust. Adapters call this one; without a predicate it never
+    /// suspends.
+    public func decide(_ request: HTTPRequest) async -> CORSDecision {
+        let facts = RequestFacts(request)
+        guard facts.originCount == 1, let origin = facts.origin else {
+            return decide(facts, originTrusted: false, request: request)
+        }
+        if compiled.origins.match(origin) != nil {
+            return decide(facts, originTrusted: true, request: request)
+        }
+        guard let predicate = compiled.predicate else {
+            return decide(facts, originTrusted: false, request: request)
+        }
+        switch await predicate.evaluate(origin) {
+        case .success(let isAllowed):
+            return decide(facts, originTrusted: isAllowed, request: request)
+        case .failure(let failure):
+            return decide(
+                facts, originTrusted: false, request: request,
+                untrustedReason: .originPredicateFailed(origin: origin, failure: failure))
+        }
+    }
+
+    func decide(
+        _ facts: RequestFacts, originTrusted: Bool, request: HTTPRequest,
+        untrustedReason: CORSDenialReason? = nil
+    ) -> CORSDecision {
         let outcome: CORSDecision.Outcome
         var trusted = originTrusted
         if facts.originCount == 0 {
@@ -45,7 +75,7 @@ public struct CORSEngine: Sendable {
             trusted = false
             outcome = facts.isPreflight ? .preflightDenied(.multipleOrigins) : .actualDenied(.multipleOrigins)
         } else if !trusted {
-            let reason = CORSDenialReason.originNotAllowed(origin: facts.origin ?? "")
+            let reason = untrustedReason ?? .originNotAllowed(origin: facts.origin ?? "")
             outcome = facts.isPreflight ? .preflightDenied(reason) : .actualDenied(reason)
         } else if facts.isPreflight {
             outcome = preflightOutcome(facts, request: request)

@@ -9,6 +9,7 @@ final class CompiledPolicy: Sendable {
     let allowsAnyMethod: Bool
     let methods: Set<String>
     let preflightStatus: HTTPResponse.Status
+    let predicate: OriginPredicateEvaluator?
 
     // Pre-rendered response fields.
     let allowOriginWildcard = HTTPField(name: .accessControlAllowOrigin, value: "*")
@@ -35,21 +36,24 @@ final class CompiledPolicy: Sendable {
                     scheme: spelling.scheme, host: spelling.host, portText: spelling.portText, text: text)
             }
         )
+        self.predicate = policy.originPredicate.map(OriginPredicateEvaluator.init)
         self.headers = AllowedHeaderNames(policy.allowHeaders)
         self.allowsAnyMethod = policy.allowMethods.contains("*")
         self.methods = Set(policy.allowMethods)
         self.preflightStatus = HTTPResponse.Status(code: policy.preflightStatus)
 
-        func list(_ name: HTTPField.Name, _ values: [String]) -> HTTPField? {
+        // Header names are case-insensitive; methods are not (`PATCH` and `patch` differ).
+        func list(_ name: HTTPField.Name, _ values: [String], caseSensitive: Bool = false) -> HTTPField? {
             var unique: [String] = []
-            for value in values where !unique.contains(where: { $0.lowercased() == value.lowercased() }) {
+            for value in values
+            where !unique.contains(where: { caseSensitive ? $0 == value : $0.lowercased() == value.lowercased() }) {
                 unique.append(value)
             }
             return unique.isEmpty ? nil : HTTPField(name: name, value: unique.joined(separator: ", "))
         }
         allowCredentials =
             policy.allowCredentials ? HTTPField(name: .accessControlAllowCredentials, value: "true") : nil
-        allowMethods = list(.accessControlAllowMethods, policy.allowMethods)
+        allowMethods = list(.accessControlAllowMethods, policy.allowMethods, caseSensitive: true)
         allowHeaders = list(.accessControlAllowHeaders, policy.allowHeaders)
         exposeHeaders = list(.accessControlExposeHeaders, policy.exposeHeaders)
         maxAge = policy.maxAge.map { HTTPField(name: .accessControlMaxAge, value: String($0)) }

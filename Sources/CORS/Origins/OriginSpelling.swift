@@ -256,8 +256,9 @@ struct OriginSpelling: Sendable {
         }
 
         let canonical = self.canonical
+        // No suggestion when the scheme itself is wrong: the canonical form would be wrong too.
         let hasSuggestion =
-            findings.contains { $0.0 != .originOpaqueScheme && $0.0 != .originInvalidScheme }
+            !findings.contains { $0.0 == .originOpaqueScheme || $0.0 == .originInvalidScheme }
             && canonical != written
         self.findings = findings.map { code, message, fix in
             Finding(

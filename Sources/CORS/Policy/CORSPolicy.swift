@@ -18,6 +18,8 @@
 /// The JSON form uses the same keys (see ``CodingKeys``); decoding validates too, and refuses
 /// unknown keys so that a typo never silently changes what is allowed.
 public struct CORSPolicy: Sendable, Hashable {
+    // Hashable compares the settings, and only whether an origin predicate is set: closures
+    // have no identity.
     /// Exact serialized origins (`https://app.example.com`, `http://localhost:5173`), or `*` for
     /// any origin (only without credentials).
     public let allowOrigins: [String]
@@ -50,6 +52,9 @@ public struct CORSPolicy: Sendable, Hashable {
     /// Allows plain-`http` non-loopback origins together with credentials, which a network
     /// attacker can impersonate.
     public let dangerouslyAllowInsecureOriginsWithCredentials: Bool
+    /// Decides origins that neither ``allowOrigins`` nor ``allowOriginPatterns`` trusts, such
+    /// as tenants kept in a database. Not part of the JSON form.
+    public let originPredicate: CORSOriginPredicate?
 
     /// Problems that do not prevent the policy from working but probably deserve attention,
     /// such as a `maxAge` above Chromium's cap or `*` origins.
@@ -69,7 +74,8 @@ public struct CORSPolicy: Sendable, Hashable {
         allowPrivateNetwork: Bool = false,
         preflightStatus: Int = 204,
         dangerouslyAllowNullOrigin: Bool = false,
-        dangerouslyAllowInsecureOriginsWithCredentials: Bool = false
+        dangerouslyAllowInsecureOriginsWithCredentials: Bool = false,
+        originPredicate: CORSOriginPredicate? = nil
     ) throws(CORSPolicyError) {
         self.allowOrigins = allowOrigins
         self.allowOriginPatterns = allowOriginPatterns
@@ -83,6 +89,7 @@ public struct CORSPolicy: Sendable, Hashable {
         self.dangerouslyAllowNullOrigin = dangerouslyAllowNullOrigin
         self.dangerouslyAllowInsecureOriginsWithCredentials =
             dangerouslyAllowInsecureOriginsWithCredentials
+        self.originPredicate = originPredicate
         let problems = PolicyValidator.problems(in: self)
         if problems.contains(where: { $0.severity == .error }) {
             throw CORSPolicyError(problems: problems)
@@ -118,6 +125,37 @@ public struct CORSPolicy: Sendable, Hashable {
         } catch {
             return error.problems
         }
+    }
+}
+
+extension CORSPolicy {
+    /// Equal when every setting is equal and both have, or both lack, an origin predicate.
+    public static func == (lhs: CORSPolicy, rhs: CORSPolicy) -> Bool {
+        lhs.allowOrigins == rhs.allowOrigins && lhs.allowOriginPatterns == rhs.allowOriginPatterns
+            && lhs.allowCredentials == rhs.allowCredentials && lhs.allowMethods == rhs.allowMethods
+            && lhs.allowHeaders == rhs.allowHeaders && lhs.exposeHeaders == rhs.exposeHeaders
+            && lhs.maxAge == rhs.maxAge && lhs.allowPrivateNetwork == rhs.allowPrivateNetwork
+            && lhs.preflightStatus == rhs.preflightStatus
+            && lhs.dangerouslyAllowNullOrigin == rhs.dangerouslyAllowNullOrigin
+            && lhs.dangerouslyAllowInsecureOriginsWithCredentials
+                == rhs.dangerouslyAllowInsecureOriginsWithCredentials
+            && (lhs.originPredicate == nil) == (rhs.originPredicate == nil)
+    }
+
+    /// Hashes the settings consistently with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(allowOrigins)
+        hasher.combine(allowOriginPatterns)
+        hasher.combine(allowCredentials)
+        hasher.combine(allowMethods)
+        hasher.combine(allowHeaders)
+        hasher.combine(exposeHeaders)
+        hasher.combine(maxAge)
+        hasher.combine(allowPrivateNetwork)
+        hasher.combine(preflightStatus)
+        hasher.combine(dangerouslyAllowNullOrigin)
+        hasher.combine(dangerouslyAllowInsecureOriginsWithCredentials)
+        hasher.combine(originPredicate == nil)
     }
 }
 

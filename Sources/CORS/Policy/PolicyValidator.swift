@@ -5,7 +5,7 @@ enum PolicyValidator {
         var report = Report()
         checkOrigins(policy, &report)
         checkPatterns(policy, &report)
-        if policy.allowOrigins.isEmpty && policy.allowOriginPatterns.isEmpty {
+        if policy.allowOrigins.isEmpty && policy.allowOriginPatterns.isEmpty && policy.originPredicate == nil {
             report.error(
                 .noOrigins, "allowOrigins",
                 "No origin and no pattern is allowed, so every cross-origin request would be refused.",
