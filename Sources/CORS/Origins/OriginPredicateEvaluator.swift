@@ -15,6 +15,9 @@ final class OriginPredicateEvaluator: Sendable {
         self.predicate = predicate
     }
 
+    /// How many answers are cached now (for tests of the bound).
+    var cachedEntryCount: Int { entries.withLock { $0.count } }
+
     /// Whether `origin` is allowed; a failure (thrown error or timeout) denies.
     func evaluate(_ origin: String) async -> Result<Bool, CORSOriginPredicateFailure> {
         guard Self.isWellFormed(origin) else { return .success(false) }

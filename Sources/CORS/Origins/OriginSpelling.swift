@@ -78,7 +78,7 @@ struct OriginSpelling: Sendable {
             findings.append(
                 (
                     .originUserinfo,
-                    "\(Self.quote(written)) contains credentials (\(authority[..<at])@); an origin never does.",
+                    "\(Self.quote(written)) contains a user name or password before '@'; an origin never does.",
                     "remove the user name and password"
                 ))
             authority = authority[authority.index(after: at)...]

@@ -30,6 +30,9 @@ enum PublicSuffixList {
     /// wildcard rule on the parent; a single unlisted label counts as a suffix (the "*" default
     /// rule), so an unknown TLD is treated as public.
     static func isPublicSuffix(_ host: String) -> Bool {
+        // Every name under localhost resolves to the loopback interface (RFC 6761), so
+        // `http://*.localhost:*` trusts only this machine.
+        if host == "localhost" { return false }
         if rules.exceptions.contains(host) { return false }
         if rules.exact.contains(host) { return true }
         guard let dot = host.firstIndex(of: ".") else { return true }
