@@ -95,6 +95,7 @@ let package = Package(
                 "CORSHummingbird",
                 "CORSVapor",
                 "CORSConfiguration",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,6 +128,7 @@ let package = Package(
                 "CORSVapor",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
@@ -134,14 +136,27 @@ let package = Package(
             name: "CORSConformanceTests",
             dependencies: [
                 "CORS", "CORSHummingbird", "CORSVapor",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "CORSConfigurationTests",
+            dependencies: [
+                "CORS", "CORSConfiguration",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "CORSCommandLineTests",
-            dependencies: ["CORSCommandLine"],
+            dependencies: [
+                "CORSCommandLine", "CORS", "CORSConfiguration",
+                .product(name: "Vapor", package: "vapor"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -152,11 +167,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSwift
         ),

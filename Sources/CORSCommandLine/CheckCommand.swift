@@ -1,10 +1,157 @@
 import ArgumentParser
+import CORSBrowserModel
+import HTTPTypes
 
-/// `cors check` (not implemented yet).
+/// `cors check URL --origin ORIGIN [--method M] [--header 'Name: value']...
+/// [--credentials include|omit|same-origin] [--json] [--timeout S]`: sends exactly what a
+/// browser would send for a page's `fetch` and applies the browser's CORS rules to the live
+/// answers — unlike curl or Postman, which skip CORS entirely.
+///
+/// Exit status: 0 allowed, 1 blocked, 2 bad usage or a network failure (one line on stderr:
+/// connection refused, DNS failure, TLS failure, timeout).
 struct CheckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "See exactly why a browser lets a page read a URL, or blocks it.",
+        discussion: """
+            Sends what Chrome sends for fetch(URL, {method, headers, credentials}) from a page on \
+            ORIGIN: the preflight when one is needed, then the request, following redirects like \
+            the browser. Prints every request and response, the rule that failed, the console \
+            message Chrome shows, and the fix (the header, a swift-cors CORSPolicy setting, \
+            FastAPI's CORSMiddleware). No cookie is sent or stored.
+            Exit status: 0 allowed, 1 blocked, 2 bad usage or network failure.
+            """
+    )
+
+    @Argument(help: "The URL the page's script fetches (http or https).")
+    var url: String
+
+    @Option(help: "The origin of the page making the request, e.g. http://localhost:5173 (or null).")
+    var origin: String
+
+    @Option(help: "The method, as the script writes it.")
+    var method: String = "GET"
+
+    @Option(
+        name: [.customShort("H"), .customLong("header")],
+        help: ArgumentHelp("A header the script sets, as 'Name: value' (repeatable).", valueName: "Name: value"))
+    var headers: [String] = []
+
+    @Option(help: "The credentials mode: include, omit or same-origin.")
+    var credentials: String = "same-origin"
+
+    @Flag(help: "Print one JSON document instead of the trace.")
+    var json = false
+
+    @Option(help: "Seconds to wait for each response.")
+    var timeout: Double = 10
 
     func run() async throws {
-        throw ToolFailure("cors check is not implemented yet")
+        let result = await execute(style: .forStandardOutput())
+        if let errorLine = result.errorLine {
+            throw ToolFailure(errorLine)
+        }
+        StandardOutput.write(result.output)
+        if result.exitCode != 0 {
+            throw ExitCode(result.exitCode)
+        }
     }
+
+    /// Runs the check and renders it, without printing or exiting: what ``run()`` does, for
+    /// tests and other callers.
+    ///
+    /// - Parameters:
+    ///   - exchanger: how requests reach the server; `nil` for the network, with ``timeout``.
+    ///   - style: colours for the text output.
+    func execute(using exchanger: (any HTTPExchanger)? = nil, style: TerminalStyle = .plain) async -> CheckCommandResult {
+        let request: PageRequest
+        let timeout: Duration
+        do {
+            request = try pageRequest()
+            timeout = try validatedTimeout()
+        } catch {
+            return CheckCommandResult(errorLine: error.description)
+        }
+        let report: CheckReport
+        do {
+            if let exchanger {
+                report = try await CheckRunner(exchanger: exchanger).run(request)
+            } else {
+                report = try await LiveHTTPClient.withClient(timeout: timeout) { client in
+                    try await CheckRunner(exchanger: client).run(request)
+                }
+            }
+        } catch let error as HTTPExchangeError {
+            return CheckCommandResult(errorLine: error.description)
+        } catch {
+            return CheckCommandResult(errorLine: "network error: \(error)".split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
+        let output = json ? CheckJSONRenderer.render(report) : CheckTextRenderer(style: style).render(report)
+        return CheckCommandResult(report: report, output: output, errorLine: nil, exitCode: report.exitCode)
+    }
+
+    /// The request the page's script makes, from the arguments.
+    ///
+    /// - Throws: ``ToolFailure`` naming the invalid argument.
+    func pageRequest() throws(ToolFailure) -> PageRequest {
+        guard let mode = CredentialsMode(rawValue: credentials) else {
+            throw ToolFailure("invalid --credentials '\(credentials)': use include, omit or same-origin")
+        }
+        var fields = HTTPFields()
+        for header in headers {
+            fields.append(try Self.parseHeader(header))
+        }
+        do {
+            return try PageRequest(url: url, origin: origin, method: method, headerFields: fields, credentials: mode)
+        } catch {
+            switch error {
+            case .invalidURL: throw ToolFailure("invalid URL: \(error.description)")
+            case .invalidOrigin: throw ToolFailure("invalid --origin: \(error.description)")
+            case .invalidMethod, .forbiddenMethod: throw ToolFailure("invalid --method: \(error.description)")
+            }
+        }
+    }
+
+    /// Parses `Name: value`.
+    static func parseHeader(_ text: String) throws(ToolFailure) -> HTTPField {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw ToolFailure("invalid --header '\(Self.printable(text))': write it as 'Name: value'")
+        }
+        let name = String(text[..<colon]).trimmingHTTPWhitespace()
+        let value = String(text[text.index(after: colon)...]).trimmingHTTPWhitespace()
+        guard let fieldName = HTTPField.Name(name) else {
+            throw ToolFailure("invalid --header '\(Self.printable(text))': '\(Self.printable(name))' is not a header name")
+        }
+        guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            throw ToolFailure("invalid --header '\(Self.printable(text))': the value contains CR, LF or NUL")
+        }
+        return HTTPField(name: fieldName, value: value)
+    }
+
+    func validatedTimeout() throws(ToolFailure) -> Duration {
+        guard timeout.isFinite, timeout > 0, timeout <= 3600 else {
+            throw ToolFailure("invalid --timeout \(timeout): use a number of seconds above 0 and at most 3600")
+        }
+        return .milliseconds(max(1, Int64((timeout * 1000).rounded())))
+    }
+
+    /// `text` on one line, control characters escaped.
+    private static func printable(_ text: String) -> String {
+        String(
+            text.unicodeScalars.map { scalar -> String in
+                scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }.joined())
+    }
+}
+
+/// What one `cors check` invocation produced.
+struct CheckCommandResult: Sendable {
+    /// The report, unless the arguments were invalid or the network failed.
+    var report: CheckReport?
+    /// What goes to standard output: the text trace or the JSON document.
+    var output: String = ""
+    /// The one line for standard error (after `cors: `), when the status is 2.
+    var errorLine: String?
+    /// 0 allowed, 1 blocked, 2 bad usage or network failure.
+    var exitCode: Int32 = 2
 }

@@ -46,11 +46,19 @@ struct DemoCommand: AsyncParsableCommand {
         let loaded = try PolicySource.load(path: policy, profile: profile)
         guard let policy = loaded.policy else {
             StandardOutput.write("Policy \(loaded.name) is invalid:")
-            for problem in loaded.problems { StandardOutput.write("  \(problem)") }
+            for finding in loaded.findings { StandardOutput.write("  \(finding)") }
             throw ExitCode(1)
         }
-        printBanner(policy: policy, name: loaded.name)
+        printBanner(policy: policy, name: loaded.name, findings: loaded.findings)
+        do {
+            try await serve(policy: policy)
+        } catch {
+            // A port in use is the usual cause: name it in one line, not a stack of NIO errors.
+            throw ToolFailure("cannot serve the demo on 127.0.0.1:\(port) / \(frontendPort): \(error)")
+        }
+    }
 
+    private func serve(policy: CORSPolicy) async throws {
         let logger = Self.logger(level: .info)
         let quiet = Self.logger(level: .warning)
         let host = "127.0.0.1"
@@ -84,12 +92,11 @@ struct DemoCommand: AsyncParsableCommand {
         return logger
     }
 
-    private func printBanner(policy: CORSPolicy, name: String) {
+    private func printBanner(policy: CORSPolicy, name: String, findings: [String]) {
         func say(_ line: String) { StandardOutput.write(line) }
         say("swift-cors demo on \(framework == .vapor ? "Vapor" : "Hummingbird")")
-        let warnings = policy.warnings
-        say("Policy \(name): valid\(warnings.isEmpty ? ", no warnings" : ", \(warnings.count) warning(s)")")
-        for warning in warnings { say("  \(warning)") }
+        say("Policy \(name): valid\(findings.isEmpty ? ", no warnings" : ", \(findings.count) warning(s)")")
+        for finding in findings { say("  \(finding)") }
         say("  allowOrigins:        \(policy.allowOrigins.joined(separator: ", "))")
         if !policy.allowOriginPatterns.isEmpty {
             say("  allowOriginPatterns: \(policy.allowOriginPatterns.joined(separator: ", "))")

@@ -1,35 +1,38 @@
 import CORS
-import Foundation
+import CORSConfiguration
 
-/// Where a command's policy comes from: the tutorial's, or a policy file.
+/// Where a command's policy comes from: the tutorial's, or a policy file (with profiles).
 enum PolicySource {
     struct Loaded {
-        /// How to name the policy in messages: "the tutorial policy" or the file's path.
+        /// How to name the policy in messages: "the tutorial policy" or `file (profile P)`.
         var name: String
         /// The policy, when valid.
         var policy: CORSPolicy?
-        /// Every problem found: errors when invalid, else warnings.
-        var problems: [CORSPolicyProblem]
+        /// Every finding, one line each: errors when invalid, else warnings.
+        var findings: [String]
     }
 
-    /// Loads the policy at `path` (the tutorial's when `nil`).
+    /// Loads the policy at `path` (the tutorial's when `nil`), choosing the profile from
+    /// `profile`, else `CORS_PROFILE`, else `production`.
     ///
-    /// - Throws: ``ToolFailure`` when the file cannot be read or is not JSON.
+    /// - Throws: ``ToolFailure`` when the file cannot be read, is not JSON, or lacks the profile.
     static func load(path: String?, profile: String?) throws -> Loaded {
         guard let path else {
             let policy = CORSPolicy.tutorial
-            return Loaded(name: "the tutorial policy", policy: policy, problems: policy.warnings)
+            return Loaded(name: "the tutorial policy", policy: policy, findings: policy.warnings.map(\.description))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ToolFailure("cannot read policy file \(path)")
-        }
+        let selected = CORSPolicyFile.selectedProfileName(profile)
+        let name = "\(path) (profile \(selected))"
         do {
-            let policy = try JSONDecoder().decode(CORSPolicy.self, from: data)
-            return Loaded(name: path, policy: policy, problems: policy.warnings)
-        } catch let error as CORSPolicyError {
-            return Loaded(name: path, policy: nil, problems: error.problems)
+            let loaded = try CORSPolicyFile(contentsOfFile: path).profile(selected)
+            let findings = loaded.findings.map(\.description)
+            do {
+                return Loaded(name: name, policy: try loaded.policy(), findings: findings)
+            } catch {
+                return Loaded(name: name, policy: nil, findings: error.findings.map(\.description))
+            }
         } catch {
-            throw ToolFailure("\(path) is not a valid policy file: \(error)")
+            throw ToolFailure(error.description)
         }
     }
 }

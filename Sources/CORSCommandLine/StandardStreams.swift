@@ -2,9 +2,11 @@ import Foundation
 
 /// Writes diagnostics to the standard error stream, one line at a time.
 enum StandardError {
-    static func write(_ line: String) {
+    /// Writes `line`, ending it with a newline unless `newline` is false (for a progress bar
+    /// redrawn in place with `\r`).
+    static func write(_ line: String, newline: Bool = true) {
         var text = line
-        if !text.hasSuffix("\n") { text += "\n" }
+        if newline && !text.hasSuffix("\n") { text += "\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

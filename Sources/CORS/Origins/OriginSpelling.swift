@@ -48,11 +48,13 @@ struct OriginSpelling: Sendable {
         let trimmed = text
 
         var findings: [(CORSPolicyProblem.Code, String, String)] = []
+        // Messages quote what was written, but never a password written into it.
+        let shown = Self.quote(Self.redactingUserinfo(written))
         if trimmed.utf8.count != written.utf8.count {
             findings.append(
                 (
                     .originWhitespace,
-                    "\(Self.quote(written)) has whitespace around it, so it never equals an Origin header.",
+                    "\(shown) has whitespace around it, so it never equals an Origin header.",
                     "remove the whitespace"
                 ))
         }
@@ -78,7 +80,7 @@ struct OriginSpelling: Sendable {
             findings.append(
                 (
                     .originUserinfo,
-                    "\(Self.quote(written)) contains a user name or password before '@'; an origin never does.",
+                    "\(shown) contains a user name or password before '@'; an origin never does.",
                     "remove the user name and password"
                 ))
             authority = authority[authority.index(after: at)...]
@@ -106,14 +108,14 @@ struct OriginSpelling: Sendable {
             findings.append(
                 (
                     .originMissingScheme,
-                    "\(Self.quote(written)) has no scheme; an origin is scheme://host[:port].",
+                    "\(shown) has no scheme; an origin is scheme://host[:port].",
                     "add the scheme the page is served with"
                 ))
         } else if !Self.isSchemeSyntax(lowerScheme) {
             findings.append(
                 (
                     .originInvalidScheme,
-                    "\(Self.quote(written)) does not start with a valid URL scheme.",
+                    "\(shown) does not start with a valid URL scheme.",
                     "start with https:// or http://"
                 ))
         }
@@ -121,7 +123,7 @@ struct OriginSpelling: Sendable {
             findings.append(
                 (
                     .originUppercase,
-                    "\(Self.quote(written)) has uppercase letters; browsers send the scheme and host in lowercase and origins are compared byte for byte.",
+                    "\(shown) has uppercase letters; browsers send the scheme and host in lowercase and origins are compared byte for byte.",
                     "write it in lowercase"
                 ))
         }
@@ -133,7 +135,7 @@ struct OriginSpelling: Sendable {
             findings.append(
                 (
                     .originInvalidHost,
-                    "\(Self.quote(written)) ends its host with a dot; browsers send that as a different origin.",
+                    "\(shown) ends its host with a dot; browsers send that as a different origin.",
                     "remove the trailing dot"
                 ))
         }
@@ -145,7 +147,7 @@ struct OriginSpelling: Sendable {
                 findings.append(
                     (
                         .originTrailingSlash,
-                        "\(Self.quote(written)) ends with a slash; the Origin header never does, so this entry would match nothing.",
+                        "\(shown) ends with a slash; the Origin header never does, so this entry would match nothing.",
                         "remove the trailing slash"
                     ))
             } else {
@@ -155,14 +157,14 @@ struct OriginSpelling: Sendable {
                     findings.append(
                         (
                             .originPath,
-                            "\(Self.quote(written)) has a path (\(path)); an origin is only scheme://host[:port].",
+                            "\(shown) has a path (\(path)); an origin is only scheme://host[:port].",
                             "remove the path"
                         ))
                 } else if path == "/" {
                     findings.append(
                         (
                             .originTrailingSlash,
-                            "\(Self.quote(written)) has a slash after the host; the Origin header never does.",
+                            "\(shown) has a slash after the host; the Origin header never does.",
                             "remove the slash"
                         ))
                 }
@@ -172,7 +174,7 @@ struct OriginSpelling: Sendable {
                     findings.append(
                         (
                             .originQuery,
-                            "\(Self.quote(written)) has a query string; an origin never does.",
+                            "\(shown) has a query string; an origin never does.",
                             "remove everything from the '?'"
                         ))
                 }
@@ -180,7 +182,7 @@ struct OriginSpelling: Sendable {
                     findings.append(
                         (
                             .originFragment,
-                            "\(Self.quote(written)) has a fragment; an origin never does.",
+                            "\(shown) has a fragment; an origin never does.",
                             "remove everything from the '#'"
                         ))
                 }
@@ -194,7 +196,7 @@ struct OriginSpelling: Sendable {
                     findings.append(
                         (
                             .originInvalidPort,
-                            "\(Self.quote(written)) ends with ':' but names no port.",
+                            "\(shown) ends with ':' but names no port.",
                             "remove the ':' or add the port"
                         ))
                 } else if !portText.utf8.allSatisfy(HostSyntax.isDigit) || portText.utf8.count > 5
@@ -203,7 +205,7 @@ struct OriginSpelling: Sendable {
                     findings.append(
                         (
                             .originInvalidPort,
-                            "\(Self.quote(written)) has the port \(portText), which is not a number from 1 to 65535.",
+                            "\(shown) has the port \(portText), which is not a number from 1 to 65535.",
                             "write a valid port"
                         ))
                 } else if let value = Int(portText),
@@ -212,14 +214,14 @@ struct OriginSpelling: Sendable {
                     findings.append(
                         (
                             .originDefaultPort,
-                            "\(Self.quote(written)) names port \(value), the default for \(self.scheme); browsers leave it out of the Origin header.",
+                            "\(shown) names port \(value), the default for \(self.scheme); browsers leave it out of the Origin header.",
                             "remove the port"
                         ))
                 } else if portText.hasPrefix("0") {
                     findings.append(
                         (
                             .originInvalidPort,
-                            "\(Self.quote(written)) writes its port with a leading zero; browsers send it without.",
+                            "\(shown) writes its port with a leading zero; browsers send it without.",
                             "remove the leading zeros"
                         ))
                 }
@@ -230,7 +232,7 @@ struct OriginSpelling: Sendable {
             findings.append(
                 (
                     .originOpaqueScheme,
-                    "\(Self.quote(written)) is a file: URL; such pages have an opaque origin and send Origin: null.",
+                    "\(shown) is a file: URL; such pages have an opaque origin and send Origin: null.",
                     "serve the page from http://localhost instead, and allow that origin"
                 ))
         } else {
@@ -239,7 +241,7 @@ struct OriginSpelling: Sendable {
                 findings.append(
                     (
                         .originInvalidHost,
-                        "\(Self.quote(written)) has a non-ASCII host; browsers send internationalized hosts in their punycode (xn--) form.",
+                        "\(shown) has a non-ASCII host; browsers send internationalized hosts in their punycode (xn--) form.",
                         "write the host in its xn-- form, as `new URL(location.href).origin` shows it"
                     ))
             } else if !(HostSyntax.isIPv6Literal(hostToCheck)
@@ -249,7 +251,7 @@ struct OriginSpelling: Sendable {
                 findings.append(
                     (
                         .originInvalidHost,
-                        "\(Self.quote(written)) does not have a valid host (\(hostToCheck.isEmpty ? "empty" : hostToCheck)).",
+                        "\(shown) does not have a valid host (\(hostToCheck.isEmpty ? "empty" : hostToCheck)).",
                         "write a domain name, an IPv4 address or a bracketed IPv6 address"
                     ))
             }
@@ -288,4 +290,12 @@ struct OriginSpelling: Sendable {
     }
 
     static func quote(_ text: String) -> String { "\"\(text)\"" }
+
+    /// `https://user:secret@host` → `https://…@host`.
+    static func redactingUserinfo(_ text: String) -> String {
+        guard let at = text.firstIndex(of: "@") else { return text }
+        let start = text.firstRange(of: "://")?.upperBound ?? text.startIndex
+        guard start <= at, !text[start..<at].contains("/") else { return text }
+        return String(text[..<start]) + "…" + String(text[at...])
+    }
 }

@@ -1,6 +1,82 @@
 import CORS
+import CORSVapor
+import Foundation
+import Logging
+import Vapor
 
-// Placeholder until the Vapor demo server lands (helper-3 replaces this file).
+/// Serves ``DemoAPI`` with Vapor and ``CORSVapor/CORSPolicyMiddleware`` on `host:port` until the
+/// calling task is cancelled. Vapor's own logging is kept at `warning`.
+///
+/// Vapor is started without its command-line handling (the `cors` tool owns the arguments), so
+/// the server runs until cancellation rather than until a signal reaches Vapor.
+///
+/// - Throws: when the address cannot be bound, or Vapor fails to start or stop.
 func runVaporDemoAPI(policy: CORSPolicy, host: String, port: Int) async throws {
-    throw ToolFailure("the Vapor demo is not implemented yet")
+    var logger = Logger(label: "cors.demo.vapor")
+    logger.logLevel = .warning
+    // Arguments are Vapor's command line; give it none of ours.
+    let app = try await Application.make(Environment(name: "production", arguments: ["cors"]), logger: logger)
+    app.http.server.configuration.hostname = host
+    app.http.server.configuration.port = port
+    configureVaporDemoAPI(app, policy: policy)
+    do {
+        try await app.asyncBoot()
+        try await app.server.start(address: .hostname(host, port: port))
+        await waitUntilCancelled()
+        await app.server.shutdown()
+    } catch {
+        await app.server.shutdown()
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+/// Registers ``DemoAPI``'s routes and the CORS middleware on `app`: what
+/// ``runVaporDemoAPI(policy:host:port:)`` serves, for tests that drive it in memory.
+func configureVaporDemoAPI(_ app: Application, policy: CORSPolicy) {
+    app.middleware.use(corsPolicy: policy)
+    app.get("me") { _ -> Response in
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.add(name: DemoAPI.requestIDHeader, value: UUID().uuidString.lowercased())
+        return Response(status: .ok, headers: headers, body: .init(string: DemoAPI.meBody))
+    }
+    app.put("me") { _ -> Response in
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: DemoAPI.updatedBody))
+    }
+    app.delete("me") { _ in
+        Response(status: .noContent)
+    }
+    app.get("boom") { _ -> Response in
+        throw DemoAPI.Boom()
+    }
+    app.get("redirect") { _ -> Response in
+        var headers = HTTPHeaders()
+        headers.add(name: .location, value: "/me")
+        return Response(status: .found, headers: headers)
+    }
+    app.post("login") { _ -> Response in
+        var headers = HTTPHeaders()
+        headers.add(name: .setCookie, value: DemoAPI.sessionCookie)
+        headers.add(name: .setCookie, value: DemoAPI.legacyCookie)
+        return Response(status: .noContent, headers: headers)
+    }
+    app.get("cookies") { request -> Response in
+        let cookieLines = request.headers[.cookie]
+        let cookieHeader = cookieLines.isEmpty ? nil : cookieLines.joined(separator: "; ")
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(
+            status: .ok, headers: headers, body: .init(string: DemoAPI.cookiesBody(cookieHeader: cookieHeader)))
+    }
+}
+
+/// Suspends until the current task is cancelled.
+private func waitUntilCancelled() async {
+    while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(3600))
+    }
 }

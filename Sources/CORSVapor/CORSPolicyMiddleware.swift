@@ -1,0 +1,162 @@
+public import CORS
+public import CORSObservability
+public import Vapor
+import HTTPTypes
+
+/// Applies CORS policies to every response of a Vapor application: matched routes, 404s for
+/// unknown paths, `Abort`s and any other thrown error (500), and preflights for paths that have
+/// no `OPTIONS` route — including paths of route groups. It behaves exactly like the
+/// Hummingbird adapter: same statuses, same fields, empty preflight bodies, same logs and
+/// metrics (``CORSObservability/CORSDecisionRecorder``).
+///
+/// Install it with ``Vapor/Middlewares/use(corsPolicy:logsAllowedDecisions:recordsMetrics:errorMiddleware:)``
+/// (or ``Vapor/Middlewares/use(cors:)`` for a table or a store), which puts it first, ahead of
+/// Vapor's `ErrorMiddleware`:
+///
+/// ```swift
+/// let app = try await Application.make(.production)
+/// app.middleware.use(corsPolicy: .tutorial)
+/// app.get("me") { _ in ["user": "alice"] }
+/// ```
+///
+/// For different policies per part of the API, pass a ``CORS/CORSPolicyTable``; to change
+/// policies while running, a ``CORS/CORSPolicyStore``. Origins only a policy's
+/// ``CORS/CORSOriginPredicate`` trusts are decided asynchronously, as in Hummingbird.
+///
+/// ## Placement
+///
+/// Vapor turns thrown errors into responses in its `ErrorMiddleware`. A CORS middleware that
+/// runs *after* it (`app.middleware.use(…)` appends to the end of the list) never sees those
+/// responses, so a 404 or a 500 reaches the page as a CORS error — a known Vapor trap. This
+/// middleware defends itself in two ways:
+///
+/// - Wherever it is, it catches errors thrown below it, turns them into a response the way
+///   Vapor's `ErrorMiddleware.default(environment:)` does (or with the `errorMiddleware` you
+///   pass), and adds the CORS fields. Every error response carries CORS headers.
+/// - On the first request it checks `app.middleware` and logs a warning once when it runs after
+///   an `ErrorMiddleware` (an error middleware of yours placed before it is then bypassed for
+///   errors thrown below the CORS layer), or when it is not in `app.middleware` at all (added
+///   to a route group: preflights for that group's paths then get Vapor's 404, because a
+///   group's middleware only runs for routes that match).
+///
+/// Preflights are answered here without calling the application, with an empty body.
+///
+/// The type name differs from Vapor's own `CORSMiddleware`, so both can be used in one file.
+public struct CORSPolicyMiddleware: AsyncMiddleware {
+    enum Source: Sendable {
+        case fixed(CORSPolicyTable)
+        case live(CORSPolicyStore)
+    }
+
+    let source: Source
+    /// How decisions are logged and counted (the same as in the Hummingbird adapter).
+    public let recorder: CORSDecisionRecorder
+    /// Turns an error thrown below this middleware into a response; `nil` uses Vapor's
+    /// `ErrorMiddleware.default(environment:)` for the request's application.
+    public let errorMiddleware: (any Middleware)?
+
+    let placement = PlacementCheck()
+
+    /// Applies one policy to every path; the policy is compiled once, here.
+    ///
+    /// - Parameters:
+    ///   - policy: The validated policy to apply.
+    ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level (denials always are).
+    ///   - recordsMetrics: Record swift-metrics counters and a timer (see
+    ///     ``CORSObservability/CORSDecisionRecorder``).
+    ///   - errorMiddleware: How to turn an error that reaches this middleware into a response,
+    ///     before the CORS fields are added. Pass your own error middleware if you customised
+    ///     Vapor's; `nil` (the default) answers as `ErrorMiddleware.default(environment:)`.
+    public init(
+        policy: CORSPolicy, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true,
+        errorMiddleware: (any Middleware)? = nil
+    ) {
+        self.init(
+            table: CORSPolicyTable(policy), logsAllowedDecisions: logsAllowedDecisions,
+            recordsMetrics: recordsMetrics, errorMiddleware: errorMiddleware)
+    }
+
+    /// Applies a policy per path prefix (see ``CORS/CORSPolicyTable``), answering preflights for
+    /// every prefix from the top of the application — what route-group middleware cannot do.
+    ///
+    /// - Parameters:
+    ///   - table: The compiled policies.
+    ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level.
+    ///   - recordsMetrics: Record swift-metrics counters and a timer.
+    ///   - errorMiddleware: How to turn errors that reach this middleware into responses.
+    public init(
+        table: CORSPolicyTable, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true,
+        errorMiddleware: (any Middleware)? = nil
+    ) {
+        self.source = .fixed(table)
+        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+        self.errorMiddleware = errorMiddleware
+    }
+
+    /// Applies the policies in force in `store`, which may be replaced while the server runs.
+    ///
+    /// - Parameters:
+    ///   - store: The policies in force.
+    ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level.
+    ///   - recordsMetrics: Record swift-metrics counters and a timer.
+    ///   - errorMiddleware: How to turn errors that reach this middleware into responses.
+    public init(
+        store: CORSPolicyStore, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true,
+        errorMiddleware: (any Middleware)? = nil
+    ) {
+        self.source = .live(store)
+        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+        self.errorMiddleware = errorMiddleware
+    }
+
+    /// Answers preflights itself; for every other request calls `next` and adds the CORS
+    /// fields to its response, or to the response made from the error it throws.
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if placement.needsCheck() {
+            placement.check(request)
+        }
+        let table: CORSPolicyTable
+        switch source {
+        case .fixed(let fixed): table = fixed
+        case .live(let store): table = store.current
+        }
+        let engine = table.routes.isEmpty ? table.defaultEngine : table.engine(forPath: request.url.path)
+        let start = ContinuousClock.now
+        let decision = await engine.decide(HTTPRequest(corsFieldsOf: request))
+        recorder.record(
+            decision, duration: ContinuousClock.now - start, method: request.method.rawValue,
+            path: request.url.path, logger: request.logger)
+        if decision.isPreflight {
+            let head = decision.preflightResponse()
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(head.headerFields.count)
+            for field in head.headerFields {
+                headers.add(name: field.name.rawName, value: field.value)
+            }
+            return Response(status: HTTPResponseStatus(statusCode: head.status.code), headers: headers)
+        }
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            response = try await errorResponse(for: error, request: request)
+        }
+        response.headers.apply(decision)
+        return response
+    }
+
+    /// The response Vapor's error middleware makes of `error`.
+    private func errorResponse(for error: any Error, request: Request) async throws -> Response {
+        let renderer = errorMiddleware ?? ErrorMiddleware.default(environment: request.application.environment)
+        return try await renderer.respond(to: request, chainingTo: FailingResponder(error: error)).get()
+    }
+}
+
+/// A responder that fails with a given error: feeds an error to an error middleware.
+private struct FailingResponder: Responder {
+    let error: any Error
+
+    func respond(to request: Request) -> EventLoopFuture<Response> {
+        request.eventLoop.makeFailedFuture(error)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Where the `cors` executable is.
+enum CORSExecutable {
+    /// The `cors` executable next to the test bundle (`swift build --build-tests` and
+    /// `swift test` build it there).
+    static let url: URL? = {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("cors")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }()
+}
+
+/// `cors lint` through the built `cors` executable: exit statuses 0, 1 and 2, standard output
+/// and standard error exactly as a script sees them.
+@Suite("cors lint (executable)", .enabled(if: CORSExecutable.url != nil, "the cors executable is not built"))
+struct LintBinaryTests {
+    struct Run {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = try #require(CORSExecutable.url)
+        process.arguments = arguments
+        process.environment = environment
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self))
+    }
+
+    static func file(_ contents: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cors-lint-bin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("cors.json")
+        try Data(contents.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func errorsExitOne() throws {
+        let path = try Self.file(#"{"allowOrigins": ["*"], "allowCredentials": true}"#)
+        let run = try Self.run(["lint", path, "--json"])
+        #expect(run.status == 1)
+        #expect(run.standardError == "")
+        #expect(run.standardOutput.hasPrefix(#"{"findings": ["# + "\n" + #"  {"severity": "error", "code": "wildcard-with-credentials", "path": "allowOrigins[0]", "message": "#))
+        #expect(run.standardOutput.hasSuffix("\n]}\n"))
+    }
+
+    @Test func cleanExitsZero() throws {
+        let path = try Self.file(#"{"allowOrigins": ["https://app.example.com"]}"#)
+        let run = try Self.run(["lint", path, "--json"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput == "{\"findings\": []}\n")
+        #expect(run.standardError == "")
+    }
+
+    @Test func warningsExitZero() throws {
+        let path = try Self.file(#"{"allowOrigins": ["https://app.example.com"], "maxAge": 86400}"#)
+        let run = try Self.run(["lint", path])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.hasPrefix("\(path) (profile production): 0 errors, 1 warning\n"))
+    }
+
+    @Test func unparsableExitsTwoWithOneLineOnStandardError() throws {
+        let path = try Self.file("{\"allowOrigins\": [\"https://app.example.com\"")
+        let run = try Self.run(["lint", path, "--json"])
+        #expect(run.status == 2)
+        #expect(run.standardOutput == "")
+        #expect(
+            run.standardError
+                == "cors: \(path): invalid JSON at line 1, column 44: unexpected end of file inside an array; expected ',' or ']'\n")
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let run = try Self.run(["lint", "/nonexistent/cors.json"])
+        #expect(run.status == 2)
+        #expect(run.standardError == "cors: cannot read policy file /nonexistent/cors.json: no such file\n")
+    }
+
+    @Test func corsProfileFromTheEnvironment() throws {
+        let path = try Self.file(#"{"profiles": {"development": {"allowOrigins": ["http://localhost:5173"]}}}"#)
+        #expect(try Self.run(["lint", path]).status == 2)
+        let run = try Self.run(["lint", path, "--json"], environment: ["CORS_PROFILE": "development"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput == "{\"findings\": []}\n")
+    }
+}
