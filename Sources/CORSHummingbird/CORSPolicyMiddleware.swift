@@ -19,12 +19,8 @@ public import Hummingbird
 /// policies while running, a ``CORS/CORSPolicyStore``. The name differs from Hummingbird's own
 /// `CORSMiddleware`, so both modules can be imported.
 public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
-    enum Source: Sendable {
-        case fixed(CORSPolicyTable)
-        case live(CORSPolicyStore)
-    }
-
-    let source: Source
+    /// Where the policies in force come from.
+    public let source: CORSPolicySource
     /// How decisions are logged and counted.
     public let recorder: CORSDecisionRecorder
 
@@ -40,14 +36,23 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Applies a policy per path prefix.
     public init(table: CORSPolicyTable, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
-        self.source = .fixed(table)
-        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+        self.init(
+            source: .fixed(table),
+            recorder: CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics))
     }
 
     /// Applies the policies in force in `store`, which may be replaced while the server runs.
     public init(store: CORSPolicyStore, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
-        self.source = .live(store)
-        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+        self.init(
+            source: .live(store),
+            recorder: CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics))
+    }
+
+    /// Applies the policies of `source`, logging and counting decisions with `recorder` (for a
+    /// specific metrics backend, say).
+    public init(source: CORSPolicySource, recorder: CORSDecisionRecorder) {
+        self.source = source
+        self.recorder = recorder
     }
 
     /// Answers preflights itself; for every other request calls `next` and adds the CORS
@@ -55,12 +60,7 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let table: CORSPolicyTable
-        switch source {
-        case .fixed(let fixed): table = fixed
-        case .live(let store): table = store.current
-        }
-        let engine = table.routes.isEmpty ? table.defaultEngine : table.engine(forPath: request.uri.path)
+        let engine = source.engine(forPath: { request.uri.path })
         let start = ContinuousClock.now
         let decision = await engine.decide(request.head)
         recorder.record(

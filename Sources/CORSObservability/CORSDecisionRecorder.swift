@@ -1,5 +1,6 @@
 public import CORS
 public import Logging
+public import CoreMetrics
 import Metrics
 
 /// Logs and counts CORS decisions the same way in every adapter.
@@ -19,10 +20,17 @@ public struct CORSDecisionRecorder: Sendable {
     private let instruments: Instruments?
 
     /// Creates a recorder; metric objects are created once, here.
-    public init(logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
+    ///
+    /// - Parameters:
+    ///   - logsAllowedDecisions: Also log allowed decisions at debug level.
+    ///   - recordsMetrics: Record counters and a timer.
+    ///   - metricsFactory: The metrics backend; `nil` uses the one bootstrapped in `MetricsSystem`.
+    public init(
+        logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true, metricsFactory: (any MetricsFactory)? = nil
+    ) {
         self.logsAllowedDecisions = logsAllowedDecisions
         self.recordsMetrics = recordsMetrics
-        self.instruments = recordsMetrics ? Instruments() : nil
+        self.instruments = recordsMetrics ? Instruments(factory: metricsFactory ?? MetricsSystem.factory) : nil
     }
 
     /// Records one decision.
@@ -78,17 +86,19 @@ public struct CORSDecisionRecorder: Sendable {
         /// `timers[kind][allowed ? 0 : 1]`
         let timers: [[Metrics.Timer]]
 
-        init() {
+        init(factory: any MetricsFactory) {
             counters = Self.kinds.map { kind in
                 Self.reasons.map { reason in
                     Counter(
                         label: "cors_requests_total",
-                        dimensions: [("kind", kind), ("decision", reason == "none" ? "allowed" : "denied"), ("reason", reason)])
+                        dimensions: [("kind", kind), ("decision", reason == "none" ? "allowed" : "denied"), ("reason", reason)],
+                        factory: factory)
                 }
             }
             timers = Self.kinds.map { kind in
                 ["allowed", "denied"].map { decision in
-                    Metrics.Timer(label: "cors_decision_duration", dimensions: [("kind", kind), ("decision", decision)])
+                    Metrics.Timer(
+                        label: "cors_decision_duration", dimensions: [("kind", kind), ("decision", decision)], factory: factory)
                 }
             }
         }

@@ -43,12 +43,8 @@ import HTTPTypes
 ///
 /// The type name differs from Vapor's own `CORSMiddleware`, so both can be used in one file.
 public struct CORSPolicyMiddleware: AsyncMiddleware {
-    enum Source: Sendable {
-        case fixed(CORSPolicyTable)
-        case live(CORSPolicyStore)
-    }
-
-    let source: Source
+    /// Where the policies in force come from.
+    public let source: CORSPolicySource
     /// How decisions are logged and counted (the same as in the Hummingbird adapter).
     public let recorder: CORSDecisionRecorder
     /// Turns an error thrown below this middleware into a response; `nil` uses Vapor's
@@ -88,9 +84,10 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
         table: CORSPolicyTable, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true,
         errorMiddleware: (any Middleware)? = nil
     ) {
-        self.source = .fixed(table)
-        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
-        self.errorMiddleware = errorMiddleware
+        self.init(
+            source: .fixed(table),
+            recorder: CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics),
+            errorMiddleware: errorMiddleware)
     }
 
     /// Applies the policies in force in `store`, which may be replaced while the server runs.
@@ -104,8 +101,17 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
         store: CORSPolicyStore, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true,
         errorMiddleware: (any Middleware)? = nil
     ) {
-        self.source = .live(store)
-        self.recorder = CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
+        self.init(
+            source: .live(store),
+            recorder: CORSDecisionRecorder(logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics),
+            errorMiddleware: errorMiddleware)
+    }
+
+    /// Applies the policies of `source`, logging and counting decisions with `recorder` (for a
+    /// specific metrics backend, say).
+    public init(source: CORSPolicySource, recorder: CORSDecisionRecorder, errorMiddleware: (any Middleware)? = nil) {
+        self.source = source
+        self.recorder = recorder
         self.errorMiddleware = errorMiddleware
     }
 
@@ -115,12 +121,7 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
         if placement.needsCheck() {
             placement.check(request)
         }
-        let table: CORSPolicyTable
-        switch source {
-        case .fixed(let fixed): table = fixed
-        case .live(let store): table = store.current
-        }
-        let engine = table.routes.isEmpty ? table.defaultEngine : table.engine(forPath: request.url.path)
+        let engine = source.engine(forPath: { request.url.path })
         let start = ContinuousClock.now
         let decision = await engine.decide(HTTPRequest(corsFieldsOf: request))
         recorder.record(
