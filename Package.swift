@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The engine: policy, validation, origin matching, decisions. swift-http-types only.
@@ -92,6 +93,7 @@ let package = Package(
             name: "CORSCommandLine",
             dependencies: [
                 "CORS",
+                "CORSObservability",
                 "CORSBrowserModel",
                 "CORSHummingbird",
                 "CORSVapor",
@@ -103,7 +105,12 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSwift
         ),
@@ -158,8 +165,13 @@ let package = Package(
         .testTarget(
             name: "CORSCommandLineTests",
             dependencies: [
-                "CORSCommandLine", "CORS", "CORSConfiguration",
+                "CORSCommandLine", "CORS", "CORSConfiguration", "CORSHummingbird", "CORSBrowserModel",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),

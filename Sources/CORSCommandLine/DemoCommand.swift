@@ -3,6 +3,7 @@ import CORS
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `cors demo`: the tutorial's API and a page on a second origin that calls it.
 struct DemoCommand: AsyncParsableCommand {
@@ -13,6 +14,8 @@ struct DemoCommand: AsyncParsableCommand {
             API on 127.0.0.1:PORT: GET /me, PUT /me, DELETE /me, GET /boom (throws: 500).
             Page on 127.0.0.1:FRONTEND-PORT: open http://localhost:FRONTEND-PORT in a browser.
             With an invalid --policy, every problem is printed with its fix and the exit status is 1.
+            With --policy, SIGHUP reloads the file: a valid policy takes effect atomically; an
+            invalid one is refused whole, every problem is printed, and the old policy stays.
             """
     )
 
@@ -50,15 +53,48 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         printBanner(policy: policy, name: loaded.name, findings: loaded.findings)
+        let store = CORSPolicyStore(CORSPolicyTable(policy))
         do {
-            try await serve(policy: policy)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                if self.policy != nil {
+                    let (path, profile) = (self.policy, self.profile)
+                    tasks.addTask { await Self.reloadOnHangup(store: store, path: path, profile: profile) }
+                }
+                tasks.addTask { try await serve(source: .live(store)) }
+                try await tasks.next()
+                tasks.cancelAll()
+            }
         } catch {
             // A port in use is the usual cause: name it in one line, not a stack of NIO errors.
             throw ToolFailure("cannot serve the demo on 127.0.0.1:\(port) / \(frontendPort): \(error)")
         }
     }
 
-    private func serve(policy: CORSPolicy) async throws {
+    /// Reloads the policy file on every SIGHUP until cancelled.
+    static func reloadOnHangup(store: CORSPolicyStore, path: String?, profile: String?) async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            let result = store.reload {
+                let loaded = try PolicySource.load(path: path, profile: profile)
+                guard let policy = loaded.policy else { throw ReloadRefused(findings: loaded.findings) }
+                return CORSPolicyTable(policy)
+            }
+            switch result {
+            case .success:
+                StandardOutput.write("SIGHUP: reloaded \(path ?? "the policy"); the new policy is in force.")
+            case .failure(let error as ReloadRefused):
+                StandardOutput.write("SIGHUP: reload refused, the previous policy stays in force:")
+                for finding in error.findings { StandardOutput.write("  \(finding)") }
+            case .failure(let error):
+                StandardOutput.write("SIGHUP: reload refused, the previous policy stays in force: \(error)")
+            }
+        }
+    }
+
+    struct ReloadRefused: Error {
+        var findings: [String]
+    }
+
+    private func serve(source: CORSPolicySource) async throws {
         let logger = Self.logger(level: .info)
         let quiet = Self.logger(level: .warning)
         let host = "127.0.0.1"
@@ -66,7 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
         switch framework {
         case .hummingbird:
             let frontend = DemoFrontend.application(apiPort: apiPort, host: host, port: frontendPort, logger: quiet)
-            let api = HummingbirdDemoServer.application(policy: policy, host: host, port: port, logger: logger)
+            let api = HummingbirdDemoServer.application(source: source, host: host, port: port, logger: logger)
             let group = ServiceGroup(
                 services: [api, frontend], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
             try await group.run()
@@ -79,7 +115,7 @@ struct DemoCommand: AsyncParsableCommand {
                         services: [frontend], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
                     try await group.run()
                 }
-                tasks.addTask { try await runVaporDemoAPI(policy: policy, host: host, port: apiPort) }
+                tasks.addTask { try await runVaporDemoAPI(source: source, host: host, port: apiPort) }
                 try await tasks.next()
                 tasks.cancelAll()
             }

@@ -14,7 +14,15 @@ import Testing
 // MARK: Running `cors check` in-process
 
 /// Parses `arguments` as `cors check` does and runs it, with `exchanger` or the network.
+///
+/// Over the network the timeout defaults to 60 s rather than 10 s: the whole test bundle runs
+/// in parallel on a shared, small machine, and a check must not fail because the in-process
+/// server was slow to get a thread.
 func runCheck(_ arguments: [String], exchanger: (any HTTPExchanger)? = nil) async throws -> CheckCommandResult {
+    var arguments = arguments
+    if exchanger == nil && !arguments.contains("--timeout") {
+        arguments += ["--timeout", "60"]
+    }
     let command = try CheckCommand.parse(arguments)
     return await command.execute(using: exchanger)
 }
@@ -268,9 +276,21 @@ enum CheckExecutable {
         var standardError: String
     }
 
-    /// Runs `cors` with `arguments` and waits for it to exit. Output goes to temporary files,
-    /// not pipes: reading a pipe while the process runs can be interrupted (EINTR), which
-    /// Foundation's `readDataToEndOfFile` turns into a crash.
+    /// Runs `cors` with `arguments` and waits for it to exit, without blocking a thread of the
+    /// cooperative pool: the process may be talking to a server inside this test process, and
+    /// on a two-core machine two blocked threads stall every task.
+    static func launch(_ arguments: [String]) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(arguments) })
+            }
+        }
+    }
+
+    /// Runs `cors` with `arguments` and waits for it to exit, blocking the calling thread (use
+    /// ``launch(_:)`` from async tests). Output goes to temporary files, not pipes: reading a
+    /// pipe while the process runs can be interrupted (EINTR), which Foundation's
+    /// `readDataToEndOfFile` turns into a crash.
     static func run(_ arguments: [String]) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cors-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -187,7 +187,7 @@ struct ScanCommandLineTests {
         try await withCheckServer(ScanZooTests.zooRouter()) { server in
             let sarif = FileManager.default.temporaryDirectory.appendingPathComponent("scan-\(UUID()).sarif").path
             defer { try? FileManager.default.removeItem(atPath: sarif) }
-            let run = try CheckExecutable.run([
+            let run = try await CheckExecutable.launch([
                 "scan", "http://api.example.test:\(server.port)/reflect/me", "--resolve",
                 "api.example.test:\(server.port):127.0.0.1", "--trusted-origin", ScanZooTests.trustedOrigin, "--json",
                 "--sarif", sarif, "--max-requests", "400",
@@ -208,7 +208,7 @@ struct ScanCommandLineTests {
             let results = try #require(runs.first?["results"] as? [[String: Any]])
             #expect(results.contains { $0["ruleId"] as? String == "origin-reflection" && $0["level"] as? String == "error" })
 
-            let lenient = try CheckExecutable.run([
+            let lenient = try await CheckExecutable.launch([
                 "scan", "http://api.example.test:\(server.port)/wildcard/me", "--resolve",
                 "api.example.test:\(server.port):127.0.0.1", "--fail-on", "high",
             ])
@@ -217,18 +217,19 @@ struct ScanCommandLineTests {
         }
     }
 
-    @Test func unreachableTargetExitsTwoWithOneLine() throws {
+    @Test func unreachableTargetExitsTwoWithOneLine() async throws {
         let closed = try CheckSilentSocket(listening: false)
-        let run = try CheckExecutable.run(["scan", "http://127.0.0.1:\(closed.port)/me", "--timeout", "3"])
+        let run = try await CheckExecutable.launch(["scan", "http://127.0.0.1:\(closed.port)/me", "--timeout", "3"])
         #expect(run.status == 2)
         let lines = run.standardError.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("cors: cannot reach http://127.0.0.1:\(closed.port)/me: connection refused") == true)
     }
 
-    @Test func badUsageExitsTwo() throws {
-        #expect(try CheckExecutable.run(["scan"]).status == 2)
-        #expect(try CheckExecutable.run(["scan", "ftp://example.com"]).status == 2)
-        #expect(try CheckExecutable.run(["scan", "http://a.test/", "--resolve", "b.test:80:127.0.0.1"]).status == 2)
+    @Test func badUsageExitsTwo() async throws {
+        for arguments in [["scan"], ["scan", "ftp://example.com"], ["scan", "http://a.test/", "--resolve", "b.test:80:127.0.0.1"]] {
+            let run = try await CheckExecutable.launch(arguments)
+            #expect(run.status == 2, "\(arguments)")
+        }
     }
 }

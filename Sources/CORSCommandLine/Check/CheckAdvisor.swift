@@ -168,7 +168,9 @@ enum CheckAdvisor {
             policy.append("set \"allowCredentials\": true")
             fastAPI.append("allow_credentials=True")
         }
-        if context.isPreflight || context.plan.needsPreflight {
+        // The method and headers matter only on the preflight: if the failing response is the
+        // actual request's, its preflight already allowed them.
+        if context.isPreflight {
             if context.methodNeedsListing {
                 headers.append("Access-Control-Allow-Methods: \(context.method)")
                 policy.append("add \"\(context.method)\" to allowMethods")

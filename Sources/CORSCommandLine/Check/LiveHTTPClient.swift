@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// An ``HTTPExchanger`` over AsyncHTTPClient that behaves like the network layer under a
 /// browser's CORS logic: redirects are returned, not followed; bodies are not decompressed; no
@@ -65,16 +66,8 @@ struct LiveHTTPClient: HTTPExchanger {
             }
             var prefix: [UInt8] = []
             var truncated = false
-            if request.method != .head {
-                for try await buffer in response.body {
-                    let room = bodyLimit - prefix.count
-                    if buffer.readableBytes > room {
-                        prefix += buffer.readableBytesView.prefix(room)
-                        truncated = true
-                        break  // dropping the body stream cancels the rest of the download
-                    }
-                    prefix += buffer.readableBytesView
-                }
+            if request.method != .head && bodyLimit > 0 {
+                (prefix, truncated) = try await Self.bodyPrefix(of: response.body, limit: bodyLimit, deadline: deadline)
             }
             return HTTPExchangeResponse(
                 status: HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
@@ -82,6 +75,49 @@ struct LiveHTTPClient: HTTPExchanger {
         } catch {
             throw Self.classify(error, request: request, url: url, timeout: timeout)
         }
+    }
+
+    /// The first `limit` bytes of `body`, and whether it had more. The deadline bounds the body
+    /// as it bounds the head (AsyncHTTPClient's deadline ends with the head, and its read timeout
+    /// restarts with every byte): a body still arriving at the deadline — a drip, a stream that
+    /// never ends — is cut there and marked truncated, since the browser's CORS check needs only
+    /// the head.
+    static func bodyPrefix(
+        of body: HTTPClientResponse.Body, limit: Int, deadline: NIODeadline
+    ) async throws -> (bytes: [UInt8], truncated: Bool) {
+        let received = ReceivedBytes()
+        return try await withThrowingTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                for try await buffer in body where received.append(buffer, limit: limit) {
+                    return true  // leaving the loop cancels the rest of the download
+                }
+                return false
+            }
+            group.addTask {
+                let remaining = (deadline - .now()).nanoseconds
+                try? await Task.sleep(nanoseconds: UInt64(max(0, remaining)))
+                return nil  // the deadline came first
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return (received.bytes, first ?? true)
+        }
+    }
+
+    /// A body prefix filled by one task and read by another once the deadline passes.
+    private final class ReceivedBytes: Sendable {
+        private let storage = Mutex<[UInt8]>([])
+
+        /// Appends what fits under `limit`; true when `buffer` did not fit entirely.
+        func append(_ buffer: ByteBuffer, limit: Int) -> Bool {
+            storage.withLock { bytes in
+                let room = limit - bytes.count
+                bytes += buffer.readableBytesView.prefix(room)
+                return buffer.readableBytes > room
+            }
+        }
+
+        var bytes: [UInt8] { storage.withLock { $0 } }
     }
 
     // MARK: Errors
@@ -123,7 +159,7 @@ struct LiveHTTPClient: HTTPExchanger {
             let reasons = error.connectionErrors.map { "\($0.target): \($0.error)" }.joined(separator: "; ")
             return HTTPExchangeError(.network, url: target, detail: "cannot connect to \(error.host):\(error.port) (\(reasons))")
         }
-        if let error = error as? SocketAddressError {
+        if error is SocketAddressError {
             return HTTPExchangeError(.dnsFailure, url: target, detail: "cannot resolve host '\(Self.host(of: request))'")
         }
         if let code = Self.errno(of: error) {
@@ -140,6 +176,27 @@ struct LiveHTTPClient: HTTPExchanger {
         }
         if case ChannelError.connectTimeout = error {
             return HTTPExchangeError(.timeout, url: target, detail: "connecting to \(authority) took longer than \(timeoutText)")
+        }
+        if let error = error as? HTTPParserError {
+            if error == .invalidEOFState {
+                return HTTPExchangeError(
+                    .connectionClosed, url: target, detail: "\(authority) closed the connection in the middle of the response")
+            }
+            let reason = error == .headerOverflow ? "its head is larger than the client's limit of 80 KB" : "\(error)"
+            return HTTPExchangeError(.network, url: target, detail: "the response from \(authority) is not valid HTTP (\(reason))")
+        }
+        if case ChannelError.ioOnClosedChannel = error {
+            return HTTPExchangeError(.connectionClosed, url: target, detail: "\(authority) closed the connection")
+        }
+        if case ChannelError.eof = error {
+            return HTTPExchangeError(.connectionClosed, url: target, detail: "\(authority) closed the connection")
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError,
+            String(describing: error).contains("WRONG_VERSION_NUMBER")
+        {
+            // The classic: plain HTTP on the port the https URL names.
+            return HTTPExchangeError(
+                .tlsFailure, url: target, detail: "\(authority) does not answer in TLS (plain HTTP on an https URL?)")
         }
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             return HTTPExchangeError(.tlsFailure, url: target, detail: "TLS with \(authority) failed (\(error))")

@@ -1,5 +1,6 @@
 import CORS
 import CORSHummingbird
+import CORSObservability
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,10 +10,15 @@ import NIOCore
 /// The tutorial's API (``DemoAPI``) on Hummingbird, behind ``CORSPolicyMiddleware``.
 enum HummingbirdDemoServer {
     static func router(policy: CORSPolicy) -> Router<BasicRequestContext> {
+        router(source: .fixed(CORSPolicyTable(policy)))
+    }
+
+    /// The demo API with the policies of `source`, which may be live (reloaded on SIGHUP).
+    static func router(source: CORSPolicySource) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: CORSPolicyMiddleware(policy: policy))
+        router.add(middleware: CORSPolicyMiddleware(source: source, recorder: CORSDecisionRecorder()))
         router.get("me") { _, _ in
-            json(DemoAPI.meBody, extraHeaders: [HTTPField.Name(DemoAPI.requestIDHeader)!: UUID().uuidString])
+            json(DemoAPI.meBody, extraHeaders: [HTTPField.Name(DemoAPI.requestIDHeader)!: UUID().uuidString.lowercased()])
         }
         router.put("me") { _, _ in json(DemoAPI.updatedBody) }
         router.delete("me") { _, _ in Response(status: .noContent) }
@@ -34,8 +40,15 @@ enum HummingbirdDemoServer {
         policy: CORSPolicy, host: String, port: Int, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        application(source: .fixed(CORSPolicyTable(policy)), host: host, port: port, logger: logger, onRunning: onRunning)
+    }
+
+    static func application(
+        source: CORSPolicySource, host: String, port: Int, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         Application(
-            router: router(policy: policy),
+            router: router(source: source),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -1,4 +1,5 @@
 import CORS
+import CORSObservability
 import CORSVapor
 import Foundation
 import Logging
@@ -12,13 +13,18 @@ import Vapor
 ///
 /// - Throws: when the address cannot be bound, or Vapor fails to start or stop.
 func runVaporDemoAPI(policy: CORSPolicy, host: String, port: Int) async throws {
+    try await runVaporDemoAPI(source: .fixed(CORSPolicyTable(policy)), host: host, port: port)
+}
+
+/// ``runVaporDemoAPI(policy:host:port:)`` with the policies of `source`, which may be live.
+func runVaporDemoAPI(source: CORSPolicySource, host: String, port: Int) async throws {
     var logger = Logger(label: "cors.demo.vapor")
     logger.logLevel = .warning
     // Arguments are Vapor's command line; give it none of ours.
     let app = try await Application.make(Environment(name: "production", arguments: ["cors"]), logger: logger)
     app.http.server.configuration.hostname = host
     app.http.server.configuration.port = port
-    configureVaporDemoAPI(app, policy: policy)
+    configureVaporDemoAPI(app, source: source)
     do {
         try await app.asyncBoot()
         try await app.server.start(address: .hostname(host, port: port))
@@ -35,7 +41,12 @@ func runVaporDemoAPI(policy: CORSPolicy, host: String, port: Int) async throws {
 /// Registers ``DemoAPI``'s routes and the CORS middleware on `app`: what
 /// ``runVaporDemoAPI(policy:host:port:)`` serves, for tests that drive it in memory.
 func configureVaporDemoAPI(_ app: Application, policy: CORSPolicy) {
-    app.middleware.use(corsPolicy: policy)
+    configureVaporDemoAPI(app, source: .fixed(CORSPolicyTable(policy)))
+}
+
+/// ``configureVaporDemoAPI(_:policy:)`` with the policies of `source`, which may be live.
+func configureVaporDemoAPI(_ app: Application, source: CORSPolicySource) {
+    app.middleware.use(cors: CORSPolicyMiddleware(source: source, recorder: CORSDecisionRecorder()))
     app.get("me") { _ -> Response in
         var headers = HTTPHeaders()
         headers.contentType = .json
