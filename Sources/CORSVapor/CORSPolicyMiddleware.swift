@@ -42,7 +42,7 @@ import HTTPTypes
 /// Preflights are answered here without calling the application, with an empty body.
 ///
 /// The type name differs from Vapor's own `CORSMiddleware`, so both can be used in one file.
-public struct CORSPolicyMiddleware: AsyncMiddleware {
+public struct CORSPolicyMiddleware: Middleware {
     /// Where the policies in force come from.
     public let source: CORSPolicySource
     /// How decisions are logged and counted (the same as in the Hummingbird adapter).
@@ -117,16 +117,36 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
 
     /// Answers preflights itself; for every other request calls `next` and adds the CORS
     /// fields to its response, or to the response made from the error it throws.
-    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    ///
+    /// A plain (future-based) middleware, not an `AsyncMiddleware`: Vapor runs every async
+    /// middleware in a new task with two thread hops, which costs more than all of CORS. Only a
+    /// policy with an origin predicate, which may have to wait for a database, decides in a task.
+    public func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         if placement.needsCheck() {
             placement.check(request)
         }
         let engine = source.engine(forPath: { request.url.path })
-        let start = ContinuousClock.now
-        let decision = await engine.decide(HTTPRequest(corsFieldsOf: request))
+        let corsRequest = HTTPRequest(corsFieldsOf: request)
+        guard engine.policy.originPredicate != nil else {
+            let start = ContinuousClock.now
+            let decision = engine.decide(corsRequest)
+            return respond(decision, decidedIn: ContinuousClock.now - start, to: request, chainingTo: next)
+        }
+        return request.eventLoop.makeFutureWithTask {
+            let start = ContinuousClock.now
+            let decision = await engine.decide(corsRequest)
+            return (decision, ContinuousClock.now - start)
+        }.flatMap { decision, duration in
+            respond(decision, decidedIn: duration, to: request, chainingTo: next)
+        }
+    }
+
+    private func respond(
+        _ decision: CORSDecision, decidedIn duration: Duration, to request: Request, chainingTo next: any Responder
+    ) -> EventLoopFuture<Response> {
         recorder.record(
-            decision, duration: ContinuousClock.now - start, method: request.method.rawValue,
-            path: request.url.path, logger: request.logger)
+            decision, duration: duration, method: request.method.rawValue, path: request.url.path,
+            logger: request.logger)
         if decision.isPreflight {
             let head = decision.preflightResponse()
             var headers = HTTPHeaders()
@@ -134,22 +154,21 @@ public struct CORSPolicyMiddleware: AsyncMiddleware {
             for field in head.headerFields {
                 headers.add(name: field.name.rawName, value: field.value)
             }
-            return Response(status: HTTPResponseStatus(statusCode: head.status.code), headers: headers)
+            return request.eventLoop.makeSucceededFuture(
+                Response(status: HTTPResponseStatus(statusCode: head.status.code), headers: headers))
         }
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            response = try await errorResponse(for: error, request: request)
-        }
-        response.headers.apply(decision)
-        return response
+        return next.respond(to: request)
+            .flatMapError { error in errorResponse(for: error, request: request) }
+            .map { response in
+                response.headers.apply(decision)
+                return response
+            }
     }
 
     /// The response Vapor's error middleware makes of `error`.
-    private func errorResponse(for error: any Error, request: Request) async throws -> Response {
+    private func errorResponse(for error: any Error, request: Request) -> EventLoopFuture<Response> {
         let renderer = errorMiddleware ?? ErrorMiddleware.default(environment: request.application.environment)
-        return try await renderer.respond(to: request, chainingTo: FailingResponder(error: error)).get()
+        return renderer.respond(to: request, chainingTo: FailingResponder(error: error))
     }
 }
 

@@ -333,10 +333,10 @@ struct CheckIntegrationTests {
 
     @Test(
         "The cors executable: one stderr line and status 2 on a refused connection; one JSON document and status 1 when blocked",
-        .enabled(if: CheckExecutable.url != nil, "the cors executable is not built"))
+        )
     func executable() async throws {
         let socket = try CheckSilentSocket(listening: false)
-        let refused = try await CheckExecutable.launch(["check", "http://127.0.0.1:\(socket.port)/", "--origin", Self.frontend])
+        let refused = try await CORSBinary.launch(["check", "http://127.0.0.1:\(socket.port)/", "--origin", Self.frontend])
         #expect(refused.status == 2)
         #expect(refused.standardOutput.isEmpty)
         #expect(
@@ -344,19 +344,19 @@ struct CheckIntegrationTests {
                 == "cors: connection refused: nothing listens on 127.0.0.1:\(socket.port) (GET http://127.0.0.1:\(socket.port)/)\n")
         withExtendedLifetime(socket) {}
 
-        let invalid = try await CheckExecutable.launch(["check", "http://x/", "--origin", "nope"])
+        let invalid = try await CORSBinary.launch(["check", "http://x/", "--origin", "nope"])
         #expect(invalid.status == 2)
         #expect(invalid.standardError == "cors: invalid --origin: 'nope' is not a valid origin: use scheme://host[:port] or null.\n")
 
         let router = Router()
         router.get("data") { _, _ in checkServerResponse(.ok) }
         try await withCheckServer(router) { server in
-            let blocked = try await CheckExecutable.launch(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--json", "--timeout", "60"])
+            let blocked = try await CORSBinary.launch(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--json", "--timeout", "60"])
             #expect(blocked.status == 1)
             #expect(blocked.standardError.isEmpty)
             let json = try checkParseJSON(blocked.standardOutput)
             #expect(json["reason"] as? String == "MissingAllowOriginHeader")
-            let text = try await CheckExecutable.launch(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--timeout", "60"])
+            let text = try await CORSBinary.launch(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--timeout", "60"])
             #expect(text.status == 1)
             #expect(!text.standardOutput.contains("\u{1B}["))  // not a terminal: no colour
         }

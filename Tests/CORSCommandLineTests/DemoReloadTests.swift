@@ -35,7 +35,7 @@ struct DemoReloadTests {
         try #"{"allowOrigins": ["https://a.example.com"], "allowCredentials": true}"#.write(to: file, atomically: true, encoding: .utf8)
         let (apiPort, pagePort) = (try Self.freePort(), try Self.freePort())
         let process = Process()
-        process.executableURL = try #require(CheckExecutable.url)
+        process.executableURL = try CORSBinary.url()
         process.arguments = ["demo", "--policy", file.path, "--port", "\(apiPort)", "--frontend-port", "\(pagePort)"]
         // A file, not a pipe: nothing reads while the demo runs, and a full pipe would block it.
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID()).out")

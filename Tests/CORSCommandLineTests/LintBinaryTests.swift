@@ -1,47 +1,12 @@
 import Foundation
 import Testing
 
-/// Where the `cors` executable is.
-enum CORSExecutable {
-    /// The `cors` executable next to the test bundle (`swift build --build-tests` and
-    /// `swift test` build it there).
-    static let url: URL? = {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for candidate in [directory, directory.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("cors")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }()
-}
-
 /// `cors lint` through the built `cors` executable: exit statuses 0, 1 and 2, standard output
 /// and standard error exactly as a script sees them.
-@Suite("cors lint (executable)", .enabled(if: CORSExecutable.url != nil, "the cors executable is not built"))
+@Suite("cors lint (executable)")
 struct LintBinaryTests {
-    struct Run {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = try #require(CORSExecutable.url)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CORSBinary.Run {
+        try CORSBinary.run(arguments, environment: environment)
     }
 
     static func file(_ contents: String) throws -> String {

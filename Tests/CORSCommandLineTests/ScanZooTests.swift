@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Testing
+import Vapor
+import Logging
 
 @testable import CORSCommandLine
 
@@ -80,8 +82,8 @@ struct ScanZooTests {
         }
     }
 
-    static func zooRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    static func zooRouter() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router()
         router.add(middleware: Zoo())
         return router
     }
@@ -89,7 +91,7 @@ struct ScanZooTests {
     /// Scans `/<behaviour>/me` on the zoo under the name api.example.test, as `--resolve` would.
     static func scan(_ behaviour: Behaviour, on server: CheckServer) async throws -> TargetReport {
         let target = try #require(ScanTarget("http://api.example.test:\(server.port)/\(behaviour.rawValue)/me"))
-        return try await LiveHTTPClient.withClient(timeout: .seconds(5), dnsOverride: ["api.example.test": "127.0.0.1"]) { client in
+        return try await LiveHTTPClient.withClient(timeout: .seconds(30), dnsOverride: ["api.example.test": "127.0.0.1"]) { client in
             let scanner = TargetScanner(
                 exchanger: client, throttle: RequestThrottle(rate: nil), trustedOrigins: [trustedOrigin],
                 maximumRequests: 400, generator: ProbeGenerator(token: "zoo42"))
@@ -144,23 +146,43 @@ struct ScanZooTests {
         }
     }
 
-    @Test func thisProjectsMiddlewareWithAStrictPolicyHasNoFinding() async throws {
-        let policy = try CORSPolicy(
-            allowOrigins: [Self.trustedOrigin], allowCredentials: true, allowMethods: ["GET", "PUT", "DELETE"],
-            allowHeaders: ["Authorization", "Content-Type"], exposeHeaders: ["X-Request-Id"], maxAge: 600)
-        let server = try await CheckServer.startDemo(policy: policy)
-        defer { Task { await server.stop() } }
-        let target = try #require(ScanTarget("http://api.example.test:\(server.port)/me"))
-        let report = try await LiveHTTPClient.withClient(timeout: .seconds(5), dnsOverride: ["api.example.test": "127.0.0.1"]) { client in
+    static let strictPolicy = try! CORSPolicy(
+        allowOrigins: [trustedOrigin], allowCredentials: true, allowMethods: ["GET", "PUT", "DELETE"],
+        allowHeaders: ["Authorization", "Content-Type"], exposeHeaders: ["X-Request-Id"], maxAge: 600)
+
+    @Test func thisProjectsHummingbirdMiddlewareWithAStrictPolicyHasNoFinding() async throws {
+        let server = try await CheckServer.startDemo(policy: Self.strictPolicy)
+        let report = try await Self.scanStrict(port: server.port)
+        await server.stop()
+        #expect(report.failure == nil)
+        #expect(Self.summary(report) == [])
+        #expect(report.requests > 60)
+    }
+
+    @Test func thisProjectsVaporMiddlewareWithAStrictPolicyHasNoFinding() async throws {
+        var logger = Logger(label: "scan-tests.vapor")
+        logger.logLevel = .critical
+        let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["scan-tests"]), logger: logger)
+        configureVaporDemoAPI(app, policy: Self.strictPolicy)
+        try await app.asyncBoot()
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        let report = try await Self.scanStrict(port: port)
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+        #expect(report.failure == nil)
+        #expect(Self.summary(report) == [])
+        #expect(report.requests > 60)
+    }
+
+    static func scanStrict(port: Int) async throws -> TargetReport {
+        let target = try #require(ScanTarget("http://api.example.test:\(port)/me"))
+        return try await LiveHTTPClient.withClient(timeout: .seconds(30), dnsOverride: ["api.example.test": "127.0.0.1"]) { client in
             await TargetScanner(
                 exchanger: client, throttle: RequestThrottle(rate: nil), trustedOrigins: [Self.trustedOrigin],
                 maximumRequests: 400, generator: ProbeGenerator(token: "zoo42")
             ).scan(target)
         }
-        #expect(report.failure == nil)
-        #expect(Self.summary(report) == [])
-        #expect(report.requests > 60)
-        await server.stop()
     }
 
     @Test func probesAreDerivedFromTheTrustedOriginNotOnlyTheTarget() throws {
@@ -187,7 +209,7 @@ struct ScanCommandLineTests {
         try await withCheckServer(ScanZooTests.zooRouter()) { server in
             let sarif = FileManager.default.temporaryDirectory.appendingPathComponent("scan-\(UUID()).sarif").path
             defer { try? FileManager.default.removeItem(atPath: sarif) }
-            let run = try await CheckExecutable.launch([
+            let run = try await CORSBinary.launch([
                 "scan", "http://api.example.test:\(server.port)/reflect/me", "--resolve",
                 "api.example.test:\(server.port):127.0.0.1", "--trusted-origin", ScanZooTests.trustedOrigin, "--json",
                 "--sarif", sarif, "--max-requests", "400",
@@ -208,7 +230,7 @@ struct ScanCommandLineTests {
             let results = try #require(runs.first?["results"] as? [[String: Any]])
             #expect(results.contains { $0["ruleId"] as? String == "origin-reflection" && $0["level"] as? String == "error" })
 
-            let lenient = try await CheckExecutable.launch([
+            let lenient = try await CORSBinary.launch([
                 "scan", "http://api.example.test:\(server.port)/wildcard/me", "--resolve",
                 "api.example.test:\(server.port):127.0.0.1", "--fail-on", "high",
             ])
@@ -219,7 +241,7 @@ struct ScanCommandLineTests {
 
     @Test func unreachableTargetExitsTwoWithOneLine() async throws {
         let closed = try CheckSilentSocket(listening: false)
-        let run = try await CheckExecutable.launch(["scan", "http://127.0.0.1:\(closed.port)/me", "--timeout", "3"])
+        let run = try await CORSBinary.launch(["scan", "http://127.0.0.1:\(closed.port)/me", "--timeout", "3"])
         #expect(run.status == 2)
         let lines = run.standardError.split(separator: "\n")
         #expect(lines.count == 1)
@@ -228,7 +250,7 @@ struct ScanCommandLineTests {
 
     @Test func badUsageExitsTwo() async throws {
         for arguments in [["scan"], ["scan", "ftp://example.com"], ["scan", "http://a.test/", "--resolve", "b.test:80:127.0.0.1"]] {
-            let run = try await CheckExecutable.launch(arguments)
+            let run = try await CORSBinary.launch(arguments)
             #expect(run.status == 2, "\(arguments)")
         }
     }

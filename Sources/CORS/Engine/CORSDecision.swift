@@ -76,6 +76,8 @@ public struct CORSDecision: Sendable {
             fields.removeAll { CompiledPolicy.isOwnedField($0.name) }
         }
         let policy = compiled
+        // One growth of the response's storage at most, instead of one per appended field.
+        fields.reserveCapacity(fields.count + 5)
         switch outcome {
         case .preflightAllowed, .preflightDenied:
             if isOriginTrusted, let origin {

@@ -38,17 +38,23 @@ enum RequestHeadersScanner {
     private static func scan(
         _ value: UnsafeBufferPointer<UInt8>, allowed: AllowedHeaderNames, elements: inout Int
     ) -> Outcome {
-        for element in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+        // Walks the elements in place: no array of elements is ever built, so the work and the
+        // memory stay bounded by ``maximumElements`` whatever the value holds.
+        var start = value.startIndex
+        while start <= value.endIndex {
+            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.endIndex
             elements += 1
             guard elements <= maximumElements else { return .tooLarge(byteCount: value.count) }
-            var name = element
+            var name = value[start..<end]
             while let first = name.first, HTTPToken.isOptionalWhitespace(first) { name = name.dropFirst() }
             while let last = name.last, HTTPToken.isOptionalWhitespace(last) { name = name.dropLast() }
-            if name.isEmpty { continue }
-            guard name.allSatisfy(HTTPToken.isTokenCharacter) else { return .malformed }
-            if !allowed.allows(name) {
-                return .notAllowed(name: String(decoding: name, as: UTF8.self).lowercased())
+            if !name.isEmpty {
+                guard name.allSatisfy(HTTPToken.isTokenCharacter) else { return .malformed }
+                if !allowed.allows(name) {
+                    return .notAllowed(name: String(decoding: name, as: UTF8.self).lowercased())
+                }
             }
+            start = end + 1
         }
         return .allowed
     }

@@ -72,8 +72,14 @@ struct OriginPattern: Sendable, Hashable {
             guard hostBytes.count > suffix.count, hostBytes.reversed().starts(with: suffix.reversed())
             else { return false }
             let labels = hostBytes[hostBytes.startIndex..<(hostBytes.endIndex - suffix.count)]
-            return labels.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-                .allSatisfy(HostSyntax.isLDHLabel)
+            // Label by label, in place (no array of labels on the request path).
+            var start = labels.startIndex
+            while start <= labels.endIndex {
+                let end = labels[start...].firstIndex(of: UInt8(ascii: ".")) ?? labels.endIndex
+                guard HostSyntax.isLDHLabel(labels[start..<end]) else { return false }
+                start = end + 1
+            }
+            return true
         }
     }
 

@@ -40,7 +40,8 @@ struct OriginSpelling: Sendable {
     }
 
     /// Takes `written` apart. `isPattern` allows `*` in the host and port (checked by the caller).
-    init(_ written: String, isPattern: Bool = false) {
+    /// `suggesting: false` leaves the canonical spelling out of the fixes.
+    init(_ written: String, isPattern: Bool = false, suggesting: Bool = true) {
         self.written = written
         var text = Substring(written)
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
@@ -90,9 +91,15 @@ struct OriginSpelling: Sendable {
         var hostText: Substring
         var portText: Substring?
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            hostText = authority[...close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() }
+            if after.isEmpty || after.hasPrefix(":") {
+                hostText = authority[...close]
+                if after.hasPrefix(":") { portText = after.dropFirst() }
+            } else {
+                // `[::1]x`: not a bracketed host followed by a port, so not a valid host at all
+                // (it used to be read as `[::1]`, dropping the rest; found by the origins fuzzer).
+                hostText = authority
+            }
         } else if let colon = authority.lastIndex(of: ":") {
             hostText = authority[..<colon]
             portText = authority[authority.index(after: colon)...]
@@ -131,13 +138,23 @@ struct OriginSpelling: Sendable {
         self.scheme = schemeWasMissing ? String(schemeText) : lowerScheme
         var host = lowerHost
         if host.hasSuffix("."), host.count > 1 {
-            host.removeLast()
+            // All of them: the suggestion must be a spelling that is accepted as it is.
+            while host.hasSuffix("."), host.count > 1 { host.removeLast() }
             findings.append(
                 (
                     .originInvalidHost,
                     "\(shown) ends its host with a dot; browsers send that as a different origin.",
                     "remove the trailing dot"
                 ))
+        }
+        if let ipv6 = HostSyntax.canonicalIPv6(host), ipv6 != host {
+            findings.append(
+                (
+                    .originInvalidHost,
+                    "\(shown) writes the IPv6 address \(host) in a form no browser sends; browsers send \(ipv6).",
+                    "write the address as browsers do"
+                ))
+            host = ipv6
         }
         self.host = host
         self.portText = portText.map(String.init)
@@ -244,7 +261,7 @@ struct OriginSpelling: Sendable {
                         "\(shown) has a non-ASCII host; browsers send internationalized hosts in their punycode (xn--) form.",
                         "write the host in its xn-- form, as `new URL(location.href).origin` shows it"
                     ))
-            } else if !(HostSyntax.isIPv6Literal(hostToCheck)
+            } else if !(HostSyntax.canonicalIPv6(hostToCheck) != nil
                 || (HostSyntax.looksNumeric(hostToCheck) ? HostSyntax.isIPv4(hostToCheck) : HostSyntax.isDomainName(hostToCheck))
                 || (isPattern && hostToCheck.contains("*")))
             {
@@ -258,10 +275,15 @@ struct OriginSpelling: Sendable {
         }
 
         let canonical = self.canonical
-        // No suggestion when the scheme itself is wrong: the canonical form would be wrong too.
+        // No suggestion when the scheme itself is wrong (the canonical form would be wrong too),
+        // nor when the canonical form would itself be refused: a fix-it must be accepted as it
+        // is (the origins fuzzer found `https://a.example:1x.b:1x` suggesting
+        // `https://a.example:1x.b`, which is refused in turn).
         let hasSuggestion =
-            !findings.contains { $0.0 == .originOpaqueScheme || $0.0 == .originInvalidScheme }
+            suggesting
+            && !findings.contains { $0.0 == .originOpaqueScheme || $0.0 == .originInvalidScheme }
             && canonical != written
+            && OriginSpelling(canonical, isPattern: isPattern, suggesting: false).findings.isEmpty
         self.findings = findings.map { code, message, fix in
             Finding(
                 code: code, message: message,

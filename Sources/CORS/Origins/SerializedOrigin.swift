@@ -48,9 +48,20 @@ enum HostSyntax {
         }
     }
 
-    /// Whether every label is numeric, in which case a URL parser reads the host as IPv4.
+    /// Whether a URL parser reads the host as IPv4 (URL Standard "ends in a number"): its last
+    /// label is all digits or a `0x` hexadecimal number, so `0x7f.1` is `127.0.0.1` and
+    /// `a.0x1` is no host at all.
     static func looksNumeric(_ host: some StringProtocol) -> Bool {
-        host.split(separator: ".").last.map { $0.utf8.allSatisfy(isDigit) } ?? false
+        guard let last = host.split(separator: ".").last else { return false }
+        if last.utf8.allSatisfy(isDigit) { return true }
+        let bytes = Array(last.utf8)
+        return bytes.count >= 2 && bytes[0] == UInt8(ascii: "0") && (bytes[1] | 0x20) == UInt8(ascii: "x")
+            && bytes.dropFirst(2).allSatisfy(isHexDigit)
+    }
+
+    @inline(__always)
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte | 0x20) &- UInt8(ascii: "a") < 6
     }
 
     @inline(__always)
@@ -83,6 +94,72 @@ enum HostSyntax {
                         || byte == UInt8(ascii: "_")
                 }
         }
+    }
+
+    /// The URL Standard's serialization of a bracketed IPv6 literal, as browsers send it in
+    /// `Origin` — lowercase hexadecimal without leading zeros, the first longest run of two or
+    /// more zero pieces written `::`, an embedded IPv4 part in hexadecimal (`[0:0::1]` →
+    /// `[::1]`, `[::ffff:1.2.3.4]` → `[::ffff:102:304]`) — or `nil` when `host` is not one.
+    static func canonicalIPv6(_ host: some StringProtocol) -> String? {
+        guard host.hasPrefix("["), host.hasSuffix("]"), host.utf8.count > 2 else { return nil }
+        let inner = Substring(host.dropFirst().dropLast())
+        // The 16-bit pieces of `text`; an IPv4 part is allowed only at the very end.
+        func pieces(_ text: Substring, endsAddress: Bool) -> [UInt16]? {
+            if text.isEmpty { return [] }
+            var result: [UInt16] = []
+            let groups = text.split(separator: ":", omittingEmptySubsequences: false)
+            for (index, group) in groups.enumerated() {
+                if endsAddress, index == groups.count - 1, group.contains(".") {
+                    guard isIPv4(group) else { return nil }
+                    let octets = group.split(separator: ".").compactMap { UInt16($0) }
+                    result += [octets[0] << 8 | octets[1], octets[2] << 8 | octets[3]]
+                } else {
+                    guard (1...4).contains(group.utf8.count), group.utf8.allSatisfy(isHexDigit),
+                        let value = UInt16(group, radix: 16)
+                    else { return nil }
+                    result.append(value)
+                }
+            }
+            return result
+        }
+        let address: [UInt16]
+        if let gap = inner.firstRange(of: "::") {
+            guard let head = pieces(inner[..<gap.lowerBound], endsAddress: false),
+                let tail = pieces(inner[gap.upperBound...], endsAddress: true), head.count + tail.count <= 7
+            else { return nil }
+            address = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        } else {
+            guard let all = pieces(inner, endsAddress: true), all.count == 8 else { return nil }
+            address = all
+        }
+        var bestStart = -1
+        var bestLength = 1
+        var index = 0
+        while index < 8 {
+            guard address[index] == 0 else {
+                index += 1
+                continue
+            }
+            let start = index
+            while index < 8, address[index] == 0 { index += 1 }
+            if index - start > bestLength {
+                bestStart = start
+                bestLength = index - start
+            }
+        }
+        var output = "["
+        var position = 0
+        while position < 8 {
+            if position == bestStart {
+                output += position == 0 ? "::" : ":"
+                position += bestLength
+                continue
+            }
+            output += String(address[position], radix: 16)
+            if position != 7 { output += ":" }
+            position += 1
+        }
+        return output + "]"
     }
 
     /// Whether `host` is a bracketed IPv6 literal such as `[::1]` (syntax only).

@@ -54,7 +54,7 @@ enum ScanCatalogue {
             what = "Every subdomain is trusted: \(origin) was granted. Any XSS or subdomain takeover on any subdomain becomes a way to read this API."
             fix = "List the subdomains that host your frontends instead of trusting all of them."
         case .httpOriginTrusted:
-            what = "A plain-http origin is trusted by an https API: \(origin) was granted. Anyone on the network path (public Wi-Fi) can inject script into that origin."
+            what = "The plain-http twin of an https origin is trusted: \(origin) was granted. Anyone on the network path (public Wi-Fi) can inject script into that origin."
             fix = "Trust only https origins (swift-cors refuses http origins with credentials unless dangerouslyAllowInsecureOriginsWithCredentials is set)."
         case .thirdPartyOrigin:
             what = "A third-party hosting origin is trusted: \(origin) — anybody can publish a page there."
@@ -69,10 +69,14 @@ enum ScanCatalogue {
         } else if authorization || !cookies.sentCrossSite.isEmpty {
             var reasons: [String] = []
             if !cookies.sentCrossSite.isEmpty {
-                reasons.append("the cookie(s) \(cookies.sentCrossSite.joined(separator: ", ")) are SameSite=None; Secure, so the browser sends them cross-site")
+                let names = cookies.sentCrossSite.joined(separator: ", ")
+                reasons.append(
+                    cookies.sentCrossSite.count == 1
+                        ? "the cookie \(names) is SameSite=None; Secure (the browser sends it cross-site)"
+                        : "the cookies \(names) are SameSite=None; Secure (the browser sends them cross-site)")
             }
             if authorization { reasons.append("the preflight allows the Authorization header") }
-            impact = "With Access-Control-Allow-Credentials: true, and because \(reasons.joined(separator: " and ")), a page on that origin can read your users' authenticated responses."
+            impact = "Credentials are allowed (Access-Control-Allow-Credentials: true) and \(reasons.joined(separator: " and ")), so a page on that origin can read your users' authenticated responses."
         } else {
             impact = "Credentials are allowed, but no cookie this scan saw would be sent cross-site\(cookies.notSentCrossSite.isEmpty ? "" : " (\(cookies.notSentCrossSite.joined(separator: ", ")))") and Authorization was not allowed; if your session cookie is SameSite=None, this is high."
         }

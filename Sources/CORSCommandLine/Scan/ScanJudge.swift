@@ -85,7 +85,8 @@ struct ScanJudge: Sendable {
         }
 
         // Allow-Origin values no browser accepts.
-        if let invalid = observations.first(where: { Self.isInvalidAllowOrigin($0) }) {
+        // A reflected probe is reported as the class it reveals, not as an invalid value.
+        if let invalid = observations.first(where: { Self.isInvalidAllowOrigin($0) && !$0.grantsOrigin }) {
             let text = ScanCatalogue.text(.invalidAllowOrigin, detail: invalid.allowOrigin ?? "")
             findings.append(
                 ScanFinding(
