@@ -82,8 +82,7 @@ extension CORSFailure {
             return "Request header field \(hint) is not allowed by Access-Control-Allow-Headers in preflight response."
         case .redirectContainsCredentials:
             // Chromium's `CheckRedirectLocation` creates this error without a failed parameter,
-            // so the quotes are empty (measured on 156), although ``failedParameter`` here
-            // names the URL for the reader.
+            // so the quotes are empty (measured on 156); ``offendingValue`` names the URL.
             return
                 "Redirect location '' contains a username and password, which is disallowed for cross-origin requests."
         }

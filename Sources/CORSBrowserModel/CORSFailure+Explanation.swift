@@ -4,7 +4,7 @@
 extension CORSFailure {
     /// What went wrong and how to fix it on the server, in one or two sentences.
     public var explanation: String {
-        let value = failedParameter ?? ""
+        let value = offendingValue ?? ""
         switch reason {
         case .missingAllowOriginHeader:
             return
@@ -25,7 +25,7 @@ extension CORSFailure {
             return
                 "Access-Control-Allow-Origin is '\(value)', but it must equal the request's Origin byte for byte (same scheme, host and port, lowercase, no trailing slash, no path)."
         case .invalidAllowCredentials, .preflightInvalidAllowCredentials:
-            let shown = failedParameter.map { "'\($0)'" } ?? "absent"
+            let shown = offendingValue.map { "'\($0)'" } ?? "absent"
             return
                 "The request includes credentials, so Access-Control-Allow-Credentials must be exactly 'true' (lowercase); it is \(shown)."
         case .preflightInvalidStatus:

@@ -76,15 +76,25 @@ public struct CORSFailure: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The rule that failed.
     public let reason: Reason
-    /// The offending value, when there is one: the `Access-Control-Allow-Origin` or
-    /// `-Credentials` value, the disallowed method, the lowercased header name, or the
-    /// redirect URL. `nil` when the header was absent or the rule has no parameter.
+    /// Exactly what Chromium's DevTools report as `corsErrorStatus.failedParameter`: the
+    /// `Access-Control-Allow-Origin` or `-Credentials` value, the disallowed method, or the
+    /// lowercased header name. `nil` where Chromium reports none (measured on Chromium 156:
+    /// redirected or non-ok preflights, unparsable lists, credentials in a redirect).
     public let failedParameter: String?
+    /// The value that made the rule fail, also where Chromium reports no parameter: the
+    /// preflight's status or `Location`, the unparsable list, the redirect URL. For explanations.
+    public let offendingValue: String?
 
     /// Creates a failure.
-    public init(_ reason: Reason, failedParameter: String? = nil) {
+    ///
+    /// - Parameters:
+    ///   - failedParameter: Chromium's `failedParameter`.
+    ///   - offendingValue: The value behind the failure, when Chromium reports none; defaults to
+    ///     `failedParameter`.
+    public init(_ reason: Reason, failedParameter: String? = nil, offendingValue: String? = nil) {
         self.reason = reason
         self.failedParameter = failedParameter
+        self.offendingValue = offendingValue ?? failedParameter
     }
 
     /// `Reason` and parameter, e.g. `AllowOriginMismatch ('https://a.example/')`.

@@ -37,7 +37,7 @@ extension RequestPlan {
         // follows redirects; Chromium reports it before anything else.
         if RedirectRules.isRedirect(response) {
             return .failure(
-                CORSFailure(.preflightDisallowedRedirect, failedParameter: fields.combinedValue(of: .location)))
+                CORSFailure(.preflightDisallowedRedirect, offendingValue: fields.combinedValue(of: .location)))
         }
 
         // 2. fetch.bs L7072-7158 step 1: the CORS check, with the actual request's credentials mode.
@@ -49,7 +49,7 @@ extension RequestPlan {
 
         // 3. fetch.bs L1471, "ok status".
         guard (200...299).contains(response.status.code) else {
-            return .failure(CORSFailure(.preflightInvalidStatus, failedParameter: String(response.status.code)))
+            return .failure(CORSFailure(.preflightInvalidStatus, offendingValue: String(response.status.code)))
         }
 
         // 4. Private Network Access, warning only (reference 1.8).
@@ -67,10 +67,10 @@ extension RequestPlan {
         let methodsValue = fields.combinedValue(of: .accessControlAllowMethods)
         let headersValue = fields.combinedValue(of: .accessControlAllowHeaders)
         guard let methods = methodsValue.map({ TokenList.parse($0) }) ?? [] else {
-            return .failure(CORSFailure(.invalidAllowMethodsPreflightResponse, failedParameter: methodsValue))
+            return .failure(CORSFailure(.invalidAllowMethodsPreflightResponse, offendingValue: methodsValue))
         }
         guard let headerNames = headersValue.map({ TokenList.parse($0) }) ?? [] else {
-            return .failure(CORSFailure(.invalidAllowHeadersPreflightResponse, failedParameter: headersValue))
+            return .failure(CORSFailure(.invalidAllowHeadersPreflightResponse, offendingValue: headersValue))
         }
         let allowedMethods = Set(methods.map(String.init))
         let allowedHeaders = Set(headerNames.map { ASCII.lowercased($0) })

@@ -52,7 +52,7 @@ extension RequestPlan {
         if location.hasCredentials,
             request.isOriginTainted || request.isCrossOrigin || !request.origin.isSameOrigin(as: location.origin)
         {
-            let failure = CORSFailure(.redirectContainsCredentials, failedParameter: location.serialized)
+            let failure = CORSFailure(.redirectContainsCredentials, offendingValue: location.serialized)
             return .blocked(failure, consoleMessage: failure.consoleMessage(for: request))
         }
 

@@ -28,15 +28,9 @@ struct CrossCheckBrowserTests {
         #expect(
             model.verdict.withoutParameter == chromium.withoutParameter,
             "browser model disagrees with Chromium on \(id): Chromium \(chromium), model \(model.verdict)")
-        withKnownIssue(
-            "CORSBrowserModel gives a failedParameter where Chromium's DevTools report none (reported to the lead)"
-        ) {
-            #expect(
-                model.verdict.failedParameter == chromium.failedParameter,
-                "failedParameter of \(id): Chromium \(chromium.failedParameter ?? "none"), model \(model.verdict.failedParameter ?? "none")")
-        } when: {
-            Self.failedParameterKnownIssues.contains(id)
-        }
+        #expect(
+            model.verdict.failedParameter == chromium.failedParameter,
+            "failedParameter of \(id): Chromium \(chromium.failedParameter ?? "none"), model \(model.verdict.failedParameter ?? "none")")
 
         // 3. It plans the same preflights Chromium sent.
         let paths: Set = ["/case/\(id)", "/case/\(id)/target"]
@@ -79,15 +73,6 @@ struct CrossCheckBrowserTests {
                 "console message of \(id): Chromium \(outcome.consoleMessages), model [\(message)]")
         }
     }
-
-    /// Cases where the model's `failedParameter` (the `Location`, the status, the unparsable
-    /// list) is not Chromium's: DevTools report an empty `failedParameter` for
-    /// PreflightDisallowedRedirect, PreflightInvalidStatus, InvalidAllowMethodsPreflightResponse,
-    /// InvalidAllowHeadersPreflightResponse and RedirectContainsCredentials.
-    static let failedParameterKnownIssues: Set<String> = [
-        "preflight-methods-unparsable", "preflight-headers-unparsable", "preflight-500-with-acao",
-        "preflight-redirect", "redirect-userinfo",
-    ]
 
     static func resolve(_ verdict: Verdict, hosts: MatrixHosts, caseID: String) -> Verdict {
         guard case .blocked(let reason, let parameter) = verdict else { return verdict }

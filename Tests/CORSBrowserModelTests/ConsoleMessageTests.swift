@@ -144,7 +144,8 @@ struct ConsoleMessageTests {
             return
         }
         #expect(failure.reason == .redirectContainsCredentials)
-        #expect(failure.failedParameter == "http://u:p@localhost:47102/x/star")
+        #expect(failure.failedParameter == nil)
+        #expect(failure.offendingValue == "http://u:p@localhost:47102/x/star")
         #expect(
             console
                 == "Access to fetch at 'http://127.0.0.1:47102/x/redirUserinfo' from origin 'http://127.0.0.1:47101' has been blocked by CORS policy: Redirect location '' contains a username and password, which is disallowed for cross-origin requests."

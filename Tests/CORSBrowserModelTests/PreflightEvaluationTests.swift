@@ -112,7 +112,17 @@ struct PreflightEvaluationTests {
         let plan = try makePlan(method: row.method, headers: row.requestHeaders, credentials: row.credentials)
         let evaluation = plan.evaluatePreflight(response(row.status, row.headers))
         #expect(evaluation.failure?.reason.rawValue == row.reason)
-        #expect(evaluation.failure?.failedParameter == row.failedParameter)
+        #expect(evaluation.failure?.offendingValue == row.failedParameter)
+        // Chromium's DevTools report no failedParameter for these (measured on 156).
+        let withoutParameter: Set = [
+            "PreflightDisallowedRedirect", "PreflightInvalidStatus", "InvalidAllowMethodsPreflightResponse",
+            "InvalidAllowHeadersPreflightResponse",
+        ]
+        if let reason = row.reason, withoutParameter.contains(reason) {
+            #expect(evaluation.failure?.failedParameter == nil)
+        } else {
+            #expect(evaluation.failure?.failedParameter == row.failedParameter)
+        }
         #expect(evaluation.isAllowed == (row.reason == nil))
         #expect((evaluation.consoleMessage == nil) == (row.reason == nil))
     }

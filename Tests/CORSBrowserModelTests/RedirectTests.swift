@@ -112,7 +112,7 @@ struct RedirectTests {
             Issue.record("expected RedirectContainsCredentials")
             return
         }
-        #expect(failure == CORSFailure(.redirectContainsCredentials, failedParameter: "https://u:p@cdn.example.net/x"))
+        #expect(failure == CORSFailure(.redirectContainsCredentials, offendingValue: "https://u:p@cdn.example.net/x"))
         // Same-origin, untainted, never cross-origin: allowed.
         let sameOrigin = try makePlan(url: "https://app.example.com/a").followRedirect(
             response(302, [("Location", "https://u:p@app.example.com/b")]))

@@ -221,7 +221,7 @@ struct CheckRunnerTests {
         #expect(result.exitCode == 1)
         #expect(checkSummaries(fake.requests) == ["OPTIONS https://api.example.com/me"])
         let report = try #require(result.report)
-        #expect(report.failure == CORSFailure(.preflightDisallowedRedirect, failedParameter: "/me/"))
+        #expect(report.failure == CORSFailure(.preflightDisallowedRedirect, offendingValue: "/me/"))
         #expect(
             report.consoleMessage
                 == "Access to fetch at 'https://api.example.com/me' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
@@ -355,7 +355,7 @@ struct CheckRunnerTests {
         }
         let result = try await runCheck([Self.api, "--origin", Self.app, "-H", "X-Api-Key: k"], exchanger: fake)
         let report = try #require(result.report)
-        #expect(report.failure == CORSFailure(.preflightInvalidStatus, failedParameter: "400"))
+        #expect(report.failure == CORSFailure(.preflightInvalidStatus, offendingValue: "400"))
         #expect(
             report.fixes.first?.fastAPI
                 == #"CORSMiddleware(..., allow_headers=["Accept", "Accept-Language", "Content-Language", "Content-Type", "X-Api-Key"])"#)

@@ -78,7 +78,7 @@ struct PropertyTests {
             for (kind, variant) in NearMiss.all(of: Array(trusted.utf8)) where variant != Array(trusted.utf8) {
                 let request = HTTPRequest(
                     method: .get, scheme: "https", authority: "api.example.com", path: "/me",
-                    headerFields: [HTTPField(name: .origin, lenientValue: variant)])
+                    headerFields: HTTPFields([HTTPField(name: .origin, lenientValue: variant)]))
                 let fields = engine.decide(request).headerFields
                 #expect(fields[.accessControlAllowOrigin] == nil, "\(kind) of \(trusted): \(escaped(variant))")
                 #expect(fields[values: .vary] == ["Origin"], "\(kind) of \(trusted)")
@@ -117,10 +117,10 @@ enum PropertyOracle {
         } else {
             // The application's own fields: Vary it set, and a stale Access-Control-Allow-Origin
             // that the engine must replace.
-            fields = [
+            fields = HTTPFields([
                 HTTPField(name: .contentType, value: "application/json"),
                 HTTPField(name: .accessControlAllowOrigin, value: "https://stale.example"),
-            ]
+            ])
             if request.headerFields[.cacheControl] == "vary" { fields.append(HTTPField(name: .vary, value: "Accept-Encoding")) }
             decision.apply(to: &fields)
         }

@@ -67,7 +67,7 @@ enum CheckAdvisor {
             advice.add(
                 CheckFix(
                     problem:
-                        "Access-Control-Allow-Origin is '\(failure.failedParameter ?? "")': several values, or the header added twice (for example by a proxy and by the app). Exactly one origin is allowed.",
+                        "Access-Control-Allow-Origin is '\(failure.offendingValue ?? "")': several values, or the header added twice (for example by a proxy and by the app). Exactly one origin is allowed.",
                     headers: ["Access-Control-Allow-Origin: \(context.origin)"],
                     corsPolicy:
                         "let the CORS layer alone write the header: CORSPolicyMiddleware replaces any Access-Control-Allow-* field the app set; remove the one the proxy adds, and keep \"\(context.origin)\" in allowOrigins.",
@@ -75,12 +75,12 @@ enum CheckAdvisor {
                         "keep CORSMiddleware(allow_origins=[..., \"\(context.origin)\"]) as the only source: remove Access-Control-Allow-Origin added by a proxy (nginx add_header) or by hand."
                 ))
         case .invalidAllowOriginValue, .allowOriginMismatch:
-            advice.add(allowOriginMismatch(context, value: failure.failedParameter ?? ""))
+            advice.add(allowOriginMismatch(context, value: failure.offendingValue ?? ""))
         case .invalidAllowCredentials:
             advice.add(
                 CheckFix(
                     problem:
-                        "The request includes credentials, but Access-Control-Allow-Credentials is \(failure.failedParameter.map { "'\($0)'" } ?? "absent"): it must be exactly 'true'.",
+                        "The request includes credentials, but Access-Control-Allow-Credentials is \(failure.offendingValue.map { "'\($0)'" } ?? "absent"): it must be exactly 'true'.",
                     headers: ["Access-Control-Allow-Credentials: true"],
                     corsPolicy:
                         "\"allowCredentials\": true, with \"\(context.origin)\" listed exactly in allowOrigins (swift-cors refuses \"*\" with credentials).",
@@ -91,35 +91,35 @@ enum CheckAdvisor {
         case .preflightInvalidStatus:
             advice.add(preflightInvalidStatus(context))
         case .preflightDisallowedRedirect:
-            advice.add(preflightRedirect(context, location: failure.failedParameter ?? ""))
+            advice.add(preflightRedirect(context, location: failure.offendingValue ?? ""))
         case .invalidAllowMethodsPreflightResponse:
-            let methods = merged(tokens(in: failure.failedParameter ?? ""), adding: [context.method], caseSensitive: true)
+            let methods = merged(tokens(in: failure.offendingValue ?? ""), adding: [context.method], caseSensitive: true)
             advice.add(
                 CheckFix(
                     problem:
-                        "Access-Control-Allow-Methods ('\(failure.failedParameter ?? "")') is not a comma-separated list of methods, so the browser rejects the whole preflight.",
+                        "Access-Control-Allow-Methods ('\(failure.offendingValue ?? "")') is not a comma-separated list of methods, so the browser rejects the whole preflight.",
                     headers: ["Access-Control-Allow-Methods: \(methods.joined(separator: ", "))"],
                     corsPolicy: "\"allowMethods\": \(list(methods)) (swift-cors writes the header from it).",
                     fastAPI: "CORSMiddleware(..., allow_methods=\(list(methods))): a list of strings."))
         case .invalidAllowHeadersPreflightResponse:
-            let names = merged(tokens(in: failure.failedParameter ?? ""), adding: context.unsafeHeaderDisplayNames)
+            let names = merged(tokens(in: failure.offendingValue ?? ""), adding: context.unsafeHeaderDisplayNames)
             advice.add(
                 CheckFix(
                     problem:
-                        "Access-Control-Allow-Headers ('\(failure.failedParameter ?? "")') is not a comma-separated list of header names, so the browser rejects the whole preflight.",
+                        "Access-Control-Allow-Headers ('\(failure.offendingValue ?? "")') is not a comma-separated list of header names, so the browser rejects the whole preflight.",
                     headers: ["Access-Control-Allow-Headers: \(names.joined(separator: ", "))"],
                     corsPolicy: "\"allowHeaders\": \(list(names)) (swift-cors writes the header from it).",
                     fastAPI: "CORSMiddleware(..., allow_headers=\(list(names))): a list of strings."))
         case .methodDisallowedByPreflightResponse:
             advice.add(methodNotAllowed(context))
         case .headerDisallowedByPreflightResponse:
-            advice.add(headerNotAllowed(context, failedName: failure.failedParameter ?? ""))
+            advice.add(headerNotAllowed(context, failedName: failure.offendingValue ?? ""))
         case .redirectContainsCredentials:
             advice.add(
                 CheckFix(
                     pitfall: .redirect,
                     problem:
-                        "The redirect goes to '\(failure.failedParameter ?? "")', which carries a user name or password; browsers refuse that on a cross-origin request. \(capitalized(redirectAdvice)).",
+                        "The redirect goes to '\(failure.offendingValue ?? "")', which carries a user name or password; browsers refuse that on a cross-origin request. \(capitalized(redirectAdvice)).",
                     other: ["Redirect to a URL without user name and password, or call the final URL directly."]))
         default:
             break
