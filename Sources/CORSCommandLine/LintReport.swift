@@ -36,24 +36,9 @@ struct LintReport: Sendable, Equatable {
         return "{\"findings\": [\n" + lines.joined(separator: ",\n") + "\n]}"
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped; everything
-    /// else (including `/` and non-ASCII) as it is.
+    /// A JSON string literal (the same escaping as every other `--json` document of the tool).
     static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONValue.quoted(text)
     }
 
     private static func text(

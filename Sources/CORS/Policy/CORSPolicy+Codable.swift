@@ -76,9 +76,8 @@ extension CORSPolicy: Codable {
     /// The problem reported for a key that a policy does not have, with the closest known key.
     public static func unknownKeyProblem(_ key: String) -> CORSPolicyProblem {
         let known = CodingKeys.allCases.map(\.rawValue)
-        let closest = known.min { editDistance($0, key) < editDistance($1, key) }
         let fix: String
-        if let closest, editDistance(closest, key) <= max(2, key.count / 3) {
+        if let closest = closestSpelling(to: key, among: known) {
             fix = "did you mean \"\(closest)\"?"
         } else {
             fix = "remove it; the known keys are \(known.joined(separator: ", "))."
@@ -87,6 +86,14 @@ extension CORSPolicy: Codable {
             code: .unknownKey, severity: .error, path: key,
             message: "\"\(key)\" is not a policy setting; ignoring it could silently allow nothing or everything.",
             fix: fix)
+    }
+
+    /// The candidate closest to `key`, when it is close enough to be a typo; shared with the
+    /// policy-file loader, which knows more keys (`profiles`, `setsCookies`).
+    package static func closestSpelling(to key: String, among candidates: [String]) -> String? {
+        let best = candidates.min { editDistance($0, key) < editDistance($1, key) }
+        guard let best, editDistance(best, key) <= max(2, key.count / 3) else { return nil }
+        return best
     }
 
     /// Levenshtein distance, case-insensitive: `allowOrigin` is 1 away from `allowOrigins`.
