@@ -198,7 +198,7 @@ struct CheckIntegrationTests {
             let result = try await runCheck(["\(server.baseURL)/api", "--origin", Self.frontend, "--method", "PUT"])
             #expect(result.exitCode == 1)
             let report = try #require(result.report)
-            #expect(report.failure == CORSFailure(.preflightDisallowedRedirect, failedParameter: "/v2/api"))
+            #expect(report.failure == CORSFailure(.preflightDisallowedRedirect, offendingValue: "/v2/api"))
             #expect(
                 report.consoleMessage
                     == "Access to fetch at '\(server.baseURL)/api' from origin 'http://localhost:5173' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
