@@ -1,0 +1,185 @@
+import Foundation
+
+/// Debian's nginx (nginx-light) as a shared HTTP cache in front of an upstream on 127.0.0.1, run
+/// as a child process in the foreground with its own prefix, configuration, cache and temporary
+/// directories under a fresh temporary directory (removed by ``stop()``).
+///
+/// The configuration makes nginx cache what it would otherwise skip — `Cache-Control: private`
+/// or `no-store`, `Set-Cookie`, `Expires` — for ten minutes, 200s and 404s alike, keyed by URL:
+/// the worst shared cache a CORS layer may sit behind. nginx honours `Vary` (since 1.7.7) by
+/// storing a variant key of the varied request headers and treating a mismatch as a miss;
+/// `X-Cache-Status` tells the client whether the answer came from the cache.
+final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunning and signalled
+    static let executable = "/usr/sbin/nginx"
+
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, directory: URL, process: Process) {
+        self.port = port
+        self.directory = directory
+        self.process = process
+    }
+
+    /// Starts nginx in front of `127.0.0.1:upstreamPort` and waits until it accepts connections.
+    ///
+    /// - Throws: when nginx is not installed (with how to install it), or does not start.
+    static func start(upstreamPort: Int) async throws -> NginxCache {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw HangError(
+                description: """
+                    nginx is not installed (\(executable) is missing): the shared-cache test needs Debian's nginx-light \
+                    (apt-get install nginx-light; Scripts/test.sh installs it)
+                    """)
+        }
+        var lastError = ""
+        // A free port is known only until someone else takes it: retry on a lost race.
+        for _ in 0..<3 {
+            let port = try freePort()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cors-nginx-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let configuration = directory.appendingPathComponent("nginx.conf")
+            try Self.configuration(port: port, upstreamPort: upstreamPort, directory: directory.path)
+                .write(to: configuration, atomically: true, encoding: .utf8)
+            let log = directory.appendingPathComponent("stderr.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["-p", directory.path + "/", "-c", configuration.path, "-g", "daemon off;"]
+            let output = try FileHandle(forWritingTo: log)
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            try? output.close()
+            let cache = NginxCache(port: port, directory: directory, process: process)
+            if await cache.waitUntilListening() {
+                return cache
+            }
+            lastError = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            await cache.stop()
+        }
+        throw HangError(description: "nginx did not start: \(lastError)")
+    }
+
+    /// Stops nginx (fast shutdown), waits for it, and removes its directory.
+    func stop() async {
+        if process.isRunning {
+            process.terminate()  // SIGTERM: nginx's fast shutdown
+            for _ in 0..<100 where process.isRunning {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Polls until nginx accepts a connection (true), or exits, or the hang limit passes (false).
+    private func waitUntilListening() async -> Bool {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < hangLimit {
+            guard process.isRunning else { return false }
+            if Self.accepts(port: port) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    static func configuration(port: Int, upstreamPort: Int, directory: String) -> String {
+        // Compiled-in temporary paths point into /var/lib/nginx: move every one of them here.
+        let features = nginxFeatures()
+        let temporaryPaths = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+            .filter { $0 == "client_body" || $0 == "proxy" || features.contains("--http-\($0)-temp-path") }
+            .map { "    \($0)_temp_path \(directory)/temp-\($0);" }
+            .joined(separator: "\n")
+        // As root, nginx's workers would run as nobody and could not use this directory.
+        let user = getuid() == 0 ? "user root root;\n" : ""
+        return """
+            \(user)worker_processes 1;
+            error_log \(directory)/error.log warn;
+            pid \(directory)/nginx.pid;
+            events { worker_connections 128; }
+            http {
+                access_log off;
+            \(temporaryPaths)
+                proxy_cache_path \(directory)/cache levels=1:2 keys_zone=cors:1m max_size=16m inactive=10m use_temp_path=off;
+                server {
+                    listen 127.0.0.1:\(port);
+                    location / {
+                        proxy_pass http://127.0.0.1:\(upstreamPort);
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_cache cors;
+                        proxy_cache_valid 200 404 10m;
+                        proxy_ignore_headers Cache-Control Expires Set-Cookie;
+                        add_header X-Cache-Status $upstream_cache_status always;
+                    }
+                }
+            }
+
+            """
+    }
+
+    /// `nginx -V`'s configure arguments.
+    private static func nginxFeatures() -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-V"]
+        // A file, not a pipe: reading a pipe can be interrupted (EINTR), which Foundation turns
+        // into a crash.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cors-nginx-V-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard FileManager.default.createFile(atPath: file.path, contents: nil),
+            let output = try? FileHandle(forWritingTo: file)
+        else { return "" }
+        process.standardError = output
+        process.standardOutput = output
+        guard (try? process.run()) != nil else { return "" }
+        process.waitUntilExit()
+        try? output.close()
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+
+    // MARK: Sockets
+
+    /// A port nothing listens on at the moment of asking.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HangError(description: "socket() failed") }
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw HangError(description: "bind() failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}
