@@ -139,6 +139,8 @@ let package = Package(
                 "CORSVapor",
                 .product(name: "XCTVapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "CORSObservability",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
