@@ -249,6 +249,8 @@ struct CheckRunnerTests {
         #expect(report.failure == nil)
         #expect(report.consoleMessage == nil)
         #expect(report.pitfalls == [.redirect])
+        let problem = try #require(report.fixes.first?.problem)
+        #expect(problem.contains("failed: net::ERR_TOO_MANY_REDIRECTS, The request was redirected 20 times already; browsers stop there. Every hop"))
         let json = try checkParseJSON(CheckJSONRenderer.render(report))
         #expect(json["networkError"] as? String == "net::ERR_TOO_MANY_REDIRECTS")
         #expect(json["reason"] is NSNull)

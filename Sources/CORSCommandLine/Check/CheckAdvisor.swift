@@ -403,7 +403,9 @@ enum CheckAdvisor {
             ([initial.serialized] + hops.map(\.location.serialized)).joined(separator: " → ")
         var problem = "The request was redirected (\(chain))"
         if let error = report.networkError {
-            problem += " and failed: net::\(error.code.rawValue), \(error.explanation)"
+            // The sentence goes on after the explanation, so its own full stop would double up.
+            let explanation = error.explanation.hasSuffix(".") ? String(error.explanation.dropLast()) : error.explanation
+            problem += " and failed: net::\(error.code.rawValue), \(explanation)"
         }
         problem +=
             ". Every hop is CORS-checked, a preflight is never redirected, Authorization is dropped across origins and the Origin can become 'null': \(redirectAdvice)."

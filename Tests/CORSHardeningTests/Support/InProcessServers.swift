@@ -18,10 +18,13 @@ struct UpstreamServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// The demo API on Hummingbird (what `cors demo` serves), with `policy`.
-    static func hummingbirdDemo(policy: CORSPolicy) async throws -> UpstreamServer {
+    static func hummingbirdDemo(
+        policy: CORSPolicy, idleTimeout: TimeAmount = HummingbirdDemoServer.idleTimeout
+    ) async throws -> UpstreamServer {
         try await start("demo API on Hummingbird") { onRunning in
             HummingbirdDemoServer.application(
-                policy: policy, host: "127.0.0.1", port: 0, logger: quietLogger, onRunning: onRunning)
+                policy: policy, host: "127.0.0.1", port: 0, logger: quietLogger, idleTimeout: idleTimeout,
+                onRunning: onRunning)
         }
     }
 

@@ -15,13 +15,15 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
     let port: Int
     let directory: URL
     private let process: Process
+    private let watchdog: Process
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private init(port: Int, directory: URL, process: Process) {
+    private init(port: Int, directory: URL, process: Process, watchdog: Process) {
         self.port = port
         self.directory = directory
         self.process = process
+        self.watchdog = watchdog
     }
 
     /// Starts nginx in front of `127.0.0.1:upstreamPort` and waits until it accepts connections.
@@ -46,6 +48,8 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
                 .write(to: configuration, atomically: true, encoding: .utf8)
             let log = directory.appendingPathComponent("stderr.log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            // nginx itself, not under a wrapper: processes started from the test's threads inherit
+            // a signal mask that blocks SIGTERM, and only nginx resets it.
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["-p", directory.path + "/", "-c", configuration.path, "-g", "daemon off;"]
@@ -53,8 +57,16 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
             process.standardOutput = output
             process.standardError = output
             try process.run()
+            let watchdog = Process()
+            watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+            watchdog.arguments = [
+                "-c", watchdogScript, "nginx-watchdog", String(getpid()), String(process.processIdentifier), directory.path,
+            ]
+            watchdog.standardOutput = output
+            watchdog.standardError = output
+            try watchdog.run()
             try? output.close()
-            let cache = NginxCache(port: port, directory: directory, process: process)
+            let cache = NginxCache(port: port, directory: directory, process: process, watchdog: watchdog)
             if await cache.waitUntilListening() {
                 return cache
             }
@@ -64,19 +76,38 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
         throw HangError(description: "nginx did not start: \(lastError)")
     }
 
-    /// Stops nginx (fast shutdown), waits for it, and removes its directory.
+    /// Watches the test process PARENT and nginx (NGINX): when the test process is gone (a test
+    /// run that was killed) it stops nginx and removes DIRECTORY; when nginx is gone it just ends.
+    /// It needs no signal itself (see ``start(upstreamPort:)`` on signal masks).
+    static let watchdogScript = """
+        parent=$1; nginx=$2; directory=$3
+        while kill -0 "$parent" 2>/dev/null && kill -0 "$nginx" 2>/dev/null; do sleep 1; done
+        if ! kill -0 "$parent" 2>/dev/null; then
+            kill -TERM "$nginx" 2>/dev/null
+            sleep 2
+            rm -rf "$directory"
+        fi
+        """
+
+    /// Stops nginx (fast shutdown), waits for it and its watchdog, and removes its directory.
+    /// The waiting runs in a task of its own, so that a cancelled test still gives nginx its grace
+    /// period instead of spinning.
     func stop() async {
-        if process.isRunning {
-            process.terminate()  // SIGTERM: nginx's fast shutdown
-            for _ in 0..<100 where process.isRunning {
+        let (process, watchdog, directory) = (self.process, self.watchdog, self.directory)
+        await Task {
+            if process.isRunning {
+                process.terminate()  // SIGTERM: nginx's fast shutdown
+                for _ in 0..<200 where process.isRunning {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            // The watchdog sees nginx gone within a second.
+            for _ in 0..<200 where process.isRunning || watchdog.isRunning {
                 try? await Task.sleep(for: .milliseconds(50))
             }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        while process.isRunning {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: directory)
+        }.value
     }
 
     /// Polls until nginx accepts a connection (true), or exits, or the hang limit passes (false).
