@@ -289,9 +289,14 @@ enum CheckAdvisor {
                 settings.append("allow_methods=\(list(methods))")
             }
             if refused.contains("header") {
-                let names = merged(
-                    tokens(in: context.fields.combinedValue(.accessControlAllowHeaders) ?? ""),
-                    adding: context.unsafeHeaderDisplayNames)
+                // Starlette adds Accept, Accept-Language, Content-Language and Content-Type to
+                // allow_headers itself (and lists them in its answer): suggesting them again
+                // would be noise, so only what the application configured is kept.
+                let starletteAddsItself: Set<String> = ["accept", "accept-language", "content-language", "content-type"]
+                let configured = tokens(in: context.fields.combinedValue(.accessControlAllowHeaders) ?? "")
+                    .filter { !starletteAddsItself.contains($0.lowercased()) }
+                let names = merged(configured, adding: context.unsafeHeaderDisplayNames)
+                    .filter { !starletteAddsItself.contains($0.lowercased()) }
                 settings.append("allow_headers=\(list(names))")
             }
             fix.problem += " The body '\(body)' is Starlette's CORSMiddleware refusing the preflight."

@@ -1,0 +1,196 @@
+import AsyncHTTPClient
+import CORSBrowserModel
+import Foundation
+import Testing
+
+@testable import CORSCommandLine
+
+/// `cors check` against a real FastAPI application (Starlette's CORSMiddleware, served by
+/// uvicorn on 127.0.0.1): the backend most of our users come from. The app is
+/// `Tests/FastAPI/tutorial_app.py`; every verdict, reason and FastAPI fix below is what its
+/// users would see.
+///
+/// Needs Python with fastapi and uvicorn: `Scripts/test.sh` installs them into
+/// `.build/fastapi-venv` (or `CORS_TEST_PYTHON` names an interpreter that has them). Without
+/// them these tests fail, they never skip.
+@Suite("cors check against a real FastAPI app", .serialized)
+struct FastAPICheckTests {
+    static let frontend = "http://localhost:5173"
+
+    @Test("The frontend's GET with credentials is allowed, and X-Request-Id is readable")
+    func allowedGet() async throws {
+        try await FastAPIServer.with { server in
+            let result = try await runCheck([server.url("/me"), "--origin", Self.frontend, "--credentials", "include"])
+            #expect(result.exitCode == 0, "\(result.output)")
+            let report = try #require(result.report)
+            #expect(report.failure == nil)
+            #expect(report.steps.count == 1)
+            let readable = try #require(report.readable)
+            #expect(readable.readableHeaderNames.contains("x-request-id"), "\(readable.readableHeaderNames)")
+            #expect(report.fixes.isEmpty)
+        }
+    }
+
+    @Test("A header Starlette does not allow: its 400 'Disallowed CORS headers' is explained, and the fix is allow_headers")
+    func disallowedHeader() async throws {
+        try await FastAPIServer.with { server in
+            let result = try await runCheck([
+                server.url("/me"), "--origin", Self.frontend, "--method", "PUT", "-H", "X-Api-Key: k", "--credentials", "include",
+            ])
+            #expect(result.exitCode == 1)
+            let report = try #require(result.report)
+            #expect(report.failure == CORSFailure(.preflightInvalidStatus, offendingValue: "400"))
+            #expect(
+                report.consoleMessage
+                    == "Access to fetch at '\(server.url("/me"))' from origin 'http://localhost:5173' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status."
+            )
+            let fix = try #require(report.fixes.first)
+            #expect(fix.problem.hasSuffix("The body 'Disallowed CORS headers' is Starlette's CORSMiddleware refusing the preflight."), "\(fix.problem)")
+            #expect(fix.fastAPI == #"CORSMiddleware(..., allow_headers=["Authorization", "X-Api-Key"])"#)
+        }
+    }
+
+    @Test("A method and an origin Starlette refuses in one preflight: the missing Allow-Origin comes first, as in Chrome; both settings are named")
+    func disallowedOriginAndMethod() async throws {
+        try await FastAPIServer.with { server in
+            let result = try await runCheck([server.url("/me"), "--origin", "https://evil.example", "--method", "PATCH"])
+            #expect(result.exitCode == 1)
+            let report = try #require(result.report)
+            // Starlette's 400 for an untrusted origin has no Access-Control-Allow-Origin; Chrome
+            // checks that before the status.
+            #expect(report.failure == CORSFailure(.preflightMissingAllowOriginHeader))
+            #expect(
+                report.consoleMessage
+                    == "Access to fetch at '\(server.url("/me"))' from origin 'https://evil.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+            )
+            #expect(
+                report.fixes.first?.fastAPI
+                    == #"app.add_middleware(CORSMiddleware, allow_origins=[..., "https://evil.example"], allow_methods=[..., "PATCH"]): CORSMiddleware answers OPTIONS before any route or dependency runs."#
+            )
+        }
+    }
+
+    @Test("An origin it does not trust: no Access-Control-Allow-Origin, the fix names allow_origins")
+    func untrustedOrigin() async throws {
+        try await FastAPIServer.with { server in
+            let result = try await runCheck([server.url("/me"), "--origin", "https://evil.example"])
+            #expect(result.exitCode == 1)
+            let report = try #require(result.report)
+            #expect(report.failure == CORSFailure(.missingAllowOriginHeader))
+            #expect(
+                report.fixes.first?.fastAPI == #"app.add_middleware(CORSMiddleware, allow_origins=[..., "https://evil.example"])"#)
+        }
+    }
+
+    @Test("An unhandled exception: the 500 has no CORS headers, named as a server error hidden by CORS")
+    func hiddenServerError() async throws {
+        try await FastAPIServer.with { server in
+            let result = try await runCheck([server.url("/boom"), "--origin", Self.frontend])
+            #expect(result.exitCode == 1)
+            let report = try #require(result.report)
+            #expect(report.failure == CORSFailure(.missingAllowOriginHeader))
+            #expect(report.steps.last?.response.status.code == 500)
+            #expect(report.pitfalls == [.errorWithoutCORSHeaders])
+            #expect(report.fixes.first?.fastAPI?.hasPrefix("Starlette's ServerErrorMiddleware sits outside") == true)
+        }
+    }
+
+    @Test("A redirect: followed like the browser, both hops CORS-checked, and named")
+    func redirect() async throws {
+        try await FastAPIServer.with { server in
+            let result = try await runCheck([server.url("/old-me"), "--origin", Self.frontend, "--json"])
+            #expect(result.exitCode == 0, "\(result.output)")
+            let report = try #require(result.report)
+            #expect(report.steps.count == 2)
+            #expect(report.steps.map { $0.response.status.code } == [307, 200])
+            #expect(report.pitfalls == [.redirect])
+        }
+    }
+}
+
+/// uvicorn serving `Tests/FastAPI/tutorial_app.py` on a free 127.0.0.1 port, until ``stop()``.
+struct FastAPIServer: Sendable {
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let port: Int
+    private let process: Process
+    private let log: URL
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Runs `body` with the app started, and stops it afterwards.
+    static func with(_ body: (FastAPIServer) async throws -> Void) async throws {
+        let server = try await start()
+        do {
+            try await body(server)
+        } catch {
+            server.stop()
+            throw error
+        }
+        server.stop()
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// `CORS_TEST_PYTHON`, else the virtual environment Scripts/test.sh makes, else `python3`.
+    static func python() -> (executable: URL, arguments: [String]) {
+        if let named = ProcessInfo.processInfo.environment["CORS_TEST_PYTHON"], !named.isEmpty {
+            return (URL(fileURLWithPath: named), [])
+        }
+        let venv = repositoryRoot.appendingPathComponent(".build/fastapi-venv/bin/python")
+        if FileManager.default.isExecutableFile(atPath: venv.path) { return (venv, []) }
+        return (URL(fileURLWithPath: "/usr/bin/env"), ["python3"])
+    }
+
+    static func start() async throws -> FastAPIServer {
+        var lastFailure = "it never listened"
+        for _ in 0..<3 {
+            let port = try DemoReloadTests.freePort()
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("cors-fastapi-\(UUID().uuidString).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            let (executable, prefix) = python()
+            let process = Process()
+            process.executableURL = executable
+            process.arguments =
+                prefix + [
+                    "-m", "uvicorn", "tutorial_app:app", "--app-dir", repositoryRoot.appendingPathComponent("Tests/FastAPI").path,
+                    "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning",
+                ]
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            try? output.close()
+            let server = FastAPIServer(port: port, process: process, log: log)
+            for _ in 0..<300 {
+                if await server.answers() { return server }
+                if !process.isRunning { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            lastFailure = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            server.stop()
+            if lastFailure.contains("No module named") {
+                throw Unavailable(
+                    description:
+                        "FastAPI and uvicorn are not installed for \(executable.path) \(prefix.joined(separator: " ")): run Scripts/test.sh, which installs them into .build/fastapi-venv (\(lastFailure.split(separator: "\n").last ?? ""))"
+                )
+            }
+        }
+        throw Unavailable(description: "uvicorn did not start: \(lastFailure)")
+    }
+
+    private func answers() async -> Bool {
+        (try? await HTTPClient.shared.execute(HTTPClientRequest(url: url("/me")), timeout: .seconds(2))) != nil
+    }
+
+    /// SIGKILL: uvicorn holds no state worth a graceful shutdown, and a process started from a
+    /// test thread may inherit a signal mask that blocks SIGTERM.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: log)
+    }
+}
