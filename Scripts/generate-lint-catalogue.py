@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates the `cors lint` catalogue in Docs/README-issue4.md from real output.
+"""Regenerates the `cors lint` catalogue in README.md from real output.
 
 For every rule, in the order the sources declare them (CORSPolicyProblem.Code, then
 CORSPolicyFinding.Code.configurationCodes), it runs
@@ -20,7 +20,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "Docs", "lint-catalogue")
-README = os.path.join(ROOT, "Docs", "README-issue4.md")
+README = os.path.join(ROOT, "README.md")
 START, END = "<!-- lint-catalogue:start -->", "<!-- lint-catalogue:end -->"
 
 
