@@ -14,8 +14,10 @@ struct DemoCommand: AsyncParsableCommand {
             API on 127.0.0.1:PORT: GET /me, PUT /me, DELETE /me, GET /boom (throws: 500).
             Page on 127.0.0.1:FRONTEND-PORT: open http://localhost:FRONTEND-PORT in a browser.
             With an invalid --policy, every problem is printed with its fix and the exit status is 1.
-            With --policy, SIGHUP reloads the file: a valid policy takes effect atomically; an
+            With --policy, SIGHUP reloads the file: a valid policy takes effect atomically; an \
             invalid one is refused whole, every problem is printed, and the old policy stays.
+            With --json, the start-up report is one JSON document on standard output; reload \
+            results go to standard error.
             """
     )
 
@@ -38,6 +40,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The framework serving the API: hummingbird or vapor.")
     var framework: Framework = .hummingbird
 
+    @Flag(
+        help: """
+            Print the start-up report as one JSON document: {"framework", "policy", "valid", \
+            "findings", "api", "frontend", "routes", "effectivePolicy"}.
+            """)
+    var json = false
+
     func validate() throws {
         for (name, value) in [("--port", port), ("--frontend-port", frontendPort)]
         where !(0...65535).contains(value) {
@@ -47,18 +56,30 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try PolicySource.load(path: policy, profile: profile)
+        if json {
+            StandardOutput.write(startupReport(loaded).rendered())
+        }
         guard let policy = loaded.policy else {
-            StandardOutput.write("Policy \(loaded.name) is invalid:")
-            for finding in loaded.findings { StandardOutput.write("  \(finding)") }
+            if !json {
+                StandardOutput.write("Policy \(loaded.name) is invalid:")
+                for finding in loaded.findings { StandardOutput.write("  \(finding)") }
+            }
             throw ExitCode(1)
         }
-        printBanner(policy: policy, name: loaded.name, findings: loaded.findings)
+        if !json {
+            printBanner(policy: policy, name: loaded.name, findings: loaded.findings)
+        }
         let store = CORSPolicyStore(CORSPolicyTable(policy))
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 if self.policy != nil {
-                    let (path, profile) = (self.policy, self.profile)
-                    tasks.addTask { await Self.reloadOnHangup(store: store, path: path, profile: profile) }
+                    let (path, profile, json) = (self.policy, self.profile, self.json)
+                    tasks.addTask {
+                        await Self.reloadOnHangup(store: store, path: path, profile: profile) { line in
+                            // With --json, standard output holds the start-up document only.
+                            if json { StandardError.write(line) } else { StandardOutput.write(line) }
+                        }
+                    }
                 }
                 tasks.addTask { try await serve(source: .live(store)) }
                 try await tasks.next()
@@ -71,7 +92,9 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Reloads the policy file on every SIGHUP until cancelled.
-    static func reloadOnHangup(store: CORSPolicyStore, path: String?, profile: String?) async {
+    static func reloadOnHangup(
+        store: CORSPolicyStore, path: String?, profile: String?, say: @escaping @Sendable (String) -> Void
+    ) async {
         for await _ in await UnixSignalsSequence(trapping: .sighup) {
             let result = store.reload {
                 let loaded = try PolicySource.load(path: path, profile: profile)
@@ -80,12 +103,12 @@ struct DemoCommand: AsyncParsableCommand {
             }
             switch result {
             case .success:
-                StandardOutput.write("SIGHUP: reloaded \(path ?? "the policy"); the new policy is in force.")
+                say("SIGHUP: reloaded \(path ?? "the policy"); the new policy is in force.")
             case .failure(let error as ReloadRefused):
-                StandardOutput.write("SIGHUP: reload refused, the previous policy stays in force:")
-                for finding in error.findings { StandardOutput.write("  \(finding)") }
+                say("SIGHUP: reload refused, the previous policy stays in force:")
+                for finding in error.findings { say("  \(finding)") }
             case .failure(let error):
-                StandardOutput.write("SIGHUP: reload refused, the previous policy stays in force: \(error)")
+                say("SIGHUP: reload refused, the previous policy stays in force: \(error)")
             }
         }
     }
@@ -128,6 +151,58 @@ struct DemoCommand: AsyncParsableCommand {
         return logger
     }
 
+    /// The routes the demo API serves.
+    static let routes = ["GET /me", "PUT /me", "DELETE /me", "GET /boom", "GET /redirect", "POST /login", "GET /cookies"]
+
+    /// What `--json` prints at start-up.
+    func startupReport(_ loaded: PolicySource.Loaded) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("framework", .string(framework.rawValue)),
+            ("policy", .string(loaded.name)),
+            ("valid", .bool(loaded.policy != nil)),
+            (
+                "findings",
+                .array(
+                    loaded.structuredFindings.map { finding in
+                        .object([
+                            ("severity", .string(finding.severity.rawValue)), ("code", .string(finding.code.rawValue)),
+                            ("path", .string(finding.path)), ("message", .string(finding.message)),
+                            ("fix", .string(finding.fix)),
+                        ])
+                    })
+            ),
+        ]
+        if let policy = loaded.policy {
+            pairs += [
+                ("api", .string("http://127.0.0.1:\(port)")),
+                ("frontend", .string("http://localhost:\(frontendPort)")),
+                ("routes", .strings(Self.routes)),
+                ("effectivePolicy", Self.json(policy)),
+            ]
+        }
+        return .object(pairs)
+    }
+
+    /// The policy in the policy file's own keys and order.
+    static func json(_ policy: CORSPolicy) -> JSONValue {
+        .object([
+            ("allowOrigins", .strings(policy.allowOrigins)),
+            ("allowOriginPatterns", .strings(policy.allowOriginPatterns)),
+            ("allowCredentials", .bool(policy.allowCredentials)),
+            ("allowMethods", .strings(policy.allowMethods)),
+            ("allowHeaders", .strings(policy.allowHeaders)),
+            ("exposeHeaders", .strings(policy.exposeHeaders)),
+            ("maxAge", policy.maxAge.map { .number($0) } ?? .null),
+            ("allowPrivateNetwork", .bool(policy.allowPrivateNetwork)),
+            ("preflightStatus", .number(policy.preflightStatus)),
+            ("dangerouslyAllowNullOrigin", .bool(policy.dangerouslyAllowNullOrigin)),
+            (
+                "dangerouslyAllowInsecureOriginsWithCredentials",
+                .bool(policy.dangerouslyAllowInsecureOriginsWithCredentials)
+            ),
+        ])
+    }
+
     private func printBanner(policy: CORSPolicy, name: String, findings: [String]) {
         func say(_ line: String) { StandardOutput.write(line) }
         say("swift-cors demo on \(framework == .vapor ? "Vapor" : "Hummingbird")")
@@ -142,7 +217,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("  allowHeaders:        \(policy.allowHeaders.joined(separator: ", "))")
         say("  exposeHeaders:       \(policy.exposeHeaders.joined(separator: ", "))")
         say("  maxAge:              \(policy.maxAge.map(String.init) ?? "not sent (browsers use 5 s)")")
-        say("API:      http://127.0.0.1:\(port)   GET /me · PUT /me · DELETE /me · GET /boom")
+        say("API:      http://127.0.0.1:\(port)   \(Self.routes.prefix(4).joined(separator: " · ")) (and \(Self.routes.dropFirst(4).joined(separator: ", ")))")
         say("Frontend: http://localhost:\(frontendPort)   open it in a browser to watch CORS work")
         say("Try:      curl -i http://127.0.0.1:\(port)/me -H 'Origin: http://localhost:5173'")
     }

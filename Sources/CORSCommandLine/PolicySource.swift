@@ -8,8 +8,11 @@ enum PolicySource {
         var name: String
         /// The policy, when valid.
         var policy: CORSPolicy?
-        /// Every finding, one line each: errors when invalid, else warnings.
-        var findings: [String]
+        /// Every finding: errors when invalid, else warnings.
+        var structuredFindings: [CORSPolicyFinding]
+
+        /// Every finding, one line each.
+        var findings: [String] { structuredFindings.map(\.description) }
     }
 
     /// Loads the policy at `path` (the tutorial's when `nil`), choosing the profile from
@@ -19,17 +22,17 @@ enum PolicySource {
     static func load(path: String?, profile: String?) throws -> Loaded {
         guard let path else {
             let policy = CORSPolicy.tutorial
-            return Loaded(name: "the tutorial policy", policy: policy, findings: policy.warnings.map(\.description))
+            return Loaded(
+                name: "the tutorial policy", policy: policy, structuredFindings: policy.warnings.map { CORSPolicyFinding($0) })
         }
         let selected = CORSPolicyFile.selectedProfileName(profile)
         let name = "\(path) (profile \(selected))"
         do {
             let loaded = try CORSPolicyFile(contentsOfFile: path).profile(selected)
-            let findings = loaded.findings.map(\.description)
             do {
-                return Loaded(name: name, policy: try loaded.policy(), findings: findings)
+                return Loaded(name: name, policy: try loaded.policy(), structuredFindings: loaded.findings)
             } catch {
-                return Loaded(name: name, policy: nil, findings: error.findings.map(\.description))
+                return Loaded(name: name, policy: nil, structuredFindings: error.findings)
             }
         } catch {
             throw ToolFailure(error.description)
