@@ -21,7 +21,7 @@ struct ScanZooTests {
     enum Behaviour: String, CaseIterable, Sendable {
         case reflect, reflectLaxCookie, reflectNoCredentials, null, prefix, suffix, unescapedDot, httpTrusted
         case anySubdomain, underscoreParser, thirdParty, wildcard, wildcardCredentials, noVary, redirectPreflight
-        case mirrorHeaders
+        case mirrorHeaders, authBeforeCORS, refusesUnknownHeaders
 
         func grants(_ origin: String) -> Bool {
             let trusted = ScanZooTests.trustedOrigin
@@ -41,7 +41,7 @@ struct ScanZooTests {
                 return cut == trusted
             case .thirdParty: return origin == trusted || origin.hasSuffix(".github.io") || origin == "https://codepen.io"
             case .wildcard, .wildcardCredentials: return true
-            case .noVary, .redirectPreflight, .mirrorHeaders: return origin == trusted
+            case .noVary, .redirectPreflight, .mirrorHeaders, .authBeforeCORS, .refusesUnknownHeaders: return origin == trusted
             }
         }
 
@@ -60,6 +60,10 @@ struct ScanZooTests {
             if isPreflight && behaviour == .redirectPreflight {
                 return Response(status: .movedPermanently, headers: [.location: "https://api.example.test\(request.uri.path)"])
             }
+            // Authentication runs first and refuses the preflight, which carries no credentials.
+            if isPreflight && behaviour == .authBeforeCORS {
+                return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
+            }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             headers.append(
@@ -75,6 +79,13 @@ struct ScanZooTests {
                     headers[.accessControlAllowHeaders] =
                         behaviour == .mirrorHeaders ? request.headers[.accessControlRequestHeaders] ?? "" : "Content-Type"
                 }
+            }
+            // Starlette's way: a granted origin asking for a header not allowed gets 400, CORS headers and all.
+            if isPreflight && behaviour == .refusesUnknownHeaders,
+                let asked = request.headers[.accessControlRequestHeaders],
+                asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() != "content-type" })
+            {
+                return Response(status: .badRequest, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "Disallowed CORS headers")))
             }
             // A 204 must not have a body: sending one breaks the connection's framing.
             if isPreflight { return Response(status: .noContent, headers: headers) }
@@ -120,6 +131,7 @@ struct ScanZooTests {
         (.noVary, "medium missing-vary-origin"),
         (.redirectPreflight, "info preflight-redirect"),
         (.mirrorHeaders, "medium reflects-requested-headers"),
+        (.authBeforeCORS, "info preflight-not-ok"),
     ])
     func findsEachClassWithItsSeverity(behaviour: Behaviour, expected: String) async throws {
         try await withCheckServer(Self.zooRouter()) { server in
@@ -143,6 +155,15 @@ struct ScanZooTests {
             #expect(reflectionEvidence.origin == "https://appxexample.test")
             #expect(reflectionEvidence.headers["Access-Control-Allow-Origin"] == "https://appxexample.test")
             #expect(reflectionEvidence.setCookies == [Self.sessionCookie])
+        }
+    }
+
+    @Test("A 4xx preflight that still grants the origin (Starlette's refusal of an unknown header) is a note, not a finding")
+    func deliberateRefusalIsANote() async throws {
+        try await withCheckServer(Self.zooRouter()) { server in
+            let report = try await Self.scan(.refusesUnknownHeaders, on: server)
+            #expect(Self.summary(report) == [], "\(report.findings.map(\.code))")
+            #expect(report.notes.contains { $0.hasPrefix("a preflight asking for a header the API does not allow got 400 with the CORS headers") }, "\(report.notes)")
         }
     }
 

@@ -33,6 +33,25 @@ struct ScanJudge: Sendable {
         }
     }
 
+    /// What is worth knowing but is not a finding.
+    func notes() -> [String] {
+        guard
+            let refusal = observations.first(where: { observation in
+                observation.kind == .preflight && observation.isTrustedOrigin
+                    && observation.requestedMethod != probeMethod && Self.isDeliberateRefusal(observation)
+            })
+        else { return [] }
+        return [
+            "a preflight asking for a header the API does not allow got \(refusal.response.status.code) with the CORS headers (Starlette's CORSMiddleware answers 400 \"Disallowed CORS headers\"): harmless, but the browser then reports PreflightInvalidStatus instead of naming the missing header; an ok status with the allowed lists lets the console name it"
+        ]
+    }
+
+    /// A preflight answered 4xx by a CORS layer that still grants the origin: it refused what
+    /// was asked, not the origin, and is up and running before routing and authentication.
+    static func isDeliberateRefusal(_ observation: Observation) -> Bool {
+        (400...499).contains(observation.response.status.code) && observation.grantsOrigin
+    }
+
     func findings() -> [ScanFinding] {
         let cookies = CookieEvidence(observations)
         var findings: [ScanFinding] = []
@@ -111,7 +130,11 @@ struct ScanJudge: Sendable {
             let status = observation.response.status.code
             guard !(200...299).contains(status) else { continue }
             let isRedirect = (300...399).contains(status)
-            guard !(observation.response.headerFields[.accessControlRequestMethod] == probeMethod) else { continue }
+            // The made-up method may be refused by any server, before CORS or by it: no finding.
+            guard observation.requestedMethod != probeMethod else { continue }
+            // A CORS layer that grants the origin but refuses the probe's made-up header with a
+            // 4xx (Starlette's 400 "Disallowed CORS headers") breaks nothing the frontend does.
+            guard !Self.isDeliberateRefusal(observation) else { continue }
             let code: ScanFindingCode = isRedirect ? .preflightRedirect : .preflightNotOK
             guard !findings.contains(where: { $0.code == code }) else { continue }
             let location = observation.response.headerFields[.location] ?? "?"

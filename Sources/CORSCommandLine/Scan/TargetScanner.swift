@@ -22,6 +22,8 @@ struct Observation: Sendable, Hashable {
     var origin: String?
     var probe: Probe?
     var isTrustedOrigin: Bool
+    /// The `Access-Control-Request-Method` a preflight asked for.
+    var requestedMethod: String? = nil
     var response: HTTPExchangeResponse
 
     var allowOrigin: String? {
@@ -84,7 +86,9 @@ struct TargetScanner: Sendable {
             try? await throttle.acquire()
             report.requests += 1
             let response = try await exchanger.send(request)
-            let observation = Observation(kind: kind, origin: origin, probe: probe, isTrustedOrigin: trusted, response: response)
+            let observation = Observation(
+                kind: kind, origin: origin, probe: probe, isTrustedOrigin: trusted,
+                requestedMethod: fields[.accessControlRequestMethod], response: response)
             observations.append(observation)
             return observation
         }
@@ -135,9 +139,9 @@ struct TargetScanner: Sendable {
                     ? "no trusted origin was discovered (tried \(candidates.joined(separator: ", "))); pass --trusted-origin with your frontend's origin for a deeper scan"
                     : "none of the given trusted origins parsed as an origin")
         }
-        report.findings = ScanJudge(
-            observations: observations, probeHeader: probeHeader, probeMethod: Self.mirrorProbeMethod
-        ).findings()
+        let judge = ScanJudge(observations: observations, probeHeader: probeHeader, probeMethod: Self.mirrorProbeMethod)
+        report.findings = judge.findings()
+        report.notes += judge.notes()
         return report
     }
 

@@ -5,16 +5,16 @@ import Testing
 
 @testable import CORSCommandLine
 
-/// `cors check` against a real FastAPI application (Starlette's CORSMiddleware, served by
-/// uvicorn on 127.0.0.1): the backend most of our users come from. The app is
-/// `Tests/FastAPI/tutorial_app.py`; every verdict, reason and FastAPI fix below is what its
-/// users would see.
+/// `cors check` and `cors scan` against real FastAPI applications (Starlette's CORSMiddleware,
+/// served by uvicorn on 127.0.0.1): the backend most of our users come from. The apps are in
+/// `Tests/FastAPI/`; every verdict, reason, finding and FastAPI fix below is what their users
+/// would see.
 ///
 /// Needs Python with fastapi and uvicorn: `Scripts/test.sh` installs them into
 /// `.build/fastapi-venv` (or `CORS_TEST_PYTHON` names an interpreter that has them). Without
 /// them these tests fail, they never skip.
-@Suite("cors check against a real FastAPI app", .serialized)
-struct FastAPICheckTests {
+@Suite("cors check and cors scan against real FastAPI apps", .serialized)
+struct FastAPITests {
     static let frontend = "http://localhost:5173"
 
     @Test("The frontend's GET with credentials is allowed, and X-Request-Id is readable")
@@ -106,9 +106,43 @@ struct FastAPICheckTests {
             #expect(report.pitfalls == [.redirect])
         }
     }
+
+    @Test("cors scan, the tutorial app: no finding; Starlette's 400 for an unknown header is a note, not a finding")
+    func scanTutorialApp() async throws {
+        try await FastAPIServer.with { server in
+            let run = try await CORSBinary.launch(["scan", server.url("/me"), "--trusted-origin", Self.frontend, "--json"])
+            #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+            #expect(run.standardError.isEmpty)
+            let document = try checkParseJSON(run.standardOutput)
+            let target = try #require((document["targets"] as? [[String: Any]])?.first)
+            #expect((target["findings"] as? [Any])?.isEmpty == true, "\(target)")
+            let notes = try #require(target["notes"] as? [String])
+            #expect(notes.count == 1 && notes[0].contains("Starlette's CORSMiddleware answers 400"), "\(notes)")
+        }
+    }
+
+    @Test("cors scan, an allow_origin_regex without the dot: attacker-registrable origins are found, high severity, exit 1")
+    func scanRegexApp() async throws {
+        try await FastAPIServer.with(app: "regex_app") { server in
+            let run = try await CORSBinary.launch([
+                "scan", server.url("/me"), "--trusted-origin", "https://app.example.com", "--json",
+            ])
+            #expect(run.status == 1, "\(run.standardOutput)\(run.standardError)")
+            let document = try checkParseJSON(run.standardOutput)
+            let target = try #require((document["targets"] as? [[String: Any]])?.first)
+            let findings = try #require(target["findings"] as? [[String: Any]])
+            let found = Dictionary(
+                findings.map { ($0["code"] as? String ?? "", $0["severity"] as? String ?? "") }, uniquingKeysWith: { first, _ in first })
+            #expect(found["suffix-match"] == "high", "\(found)")
+            #expect(found["unescaped-dot"] == "high", "\(found)")
+            #expect(found["any-subdomain"] == "medium", "\(found)")
+            let suffix = try #require(findings.first { $0["code"] as? String == "suffix-match" })
+            #expect(suffix["probeOrigin"] as? String == "https://evilexample.com")
+        }
+    }
 }
 
-/// uvicorn serving `Tests/FastAPI/tutorial_app.py` on a free 127.0.0.1 port, until ``stop()``.
+/// uvicorn serving an app of `Tests/FastAPI/` on a free 127.0.0.1 port, until ``stop()``.
 struct FastAPIServer: Sendable {
     struct Unavailable: Error, CustomStringConvertible {
         var description: String
@@ -120,9 +154,9 @@ struct FastAPIServer: Sendable {
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    /// Runs `body` with the app started, and stops it afterwards.
-    static func with(_ body: (FastAPIServer) async throws -> Void) async throws {
-        let server = try await start()
+    /// Runs `body` with `app` (a module in Tests/FastAPI) started, and stops it afterwards.
+    static func with(app: String = "tutorial_app", _ body: (FastAPIServer) async throws -> Void) async throws {
+        let server = try await start(app: app)
         do {
             try await body(server)
         } catch {
@@ -146,7 +180,7 @@ struct FastAPIServer: Sendable {
         return (URL(fileURLWithPath: "/usr/bin/env"), ["python3"])
     }
 
-    static func start() async throws -> FastAPIServer {
+    static func start(app: String) async throws -> FastAPIServer {
         var lastFailure = "it never listened"
         for _ in 0..<3 {
             let port = try DemoReloadTests.freePort()
@@ -158,7 +192,7 @@ struct FastAPIServer: Sendable {
             process.executableURL = executable
             process.arguments =
                 prefix + [
-                    "-m", "uvicorn", "tutorial_app:app", "--app-dir", repositoryRoot.appendingPathComponent("Tests/FastAPI").path,
+                    "-m", "uvicorn", "\(app):app", "--app-dir", repositoryRoot.appendingPathComponent("Tests/FastAPI").path,
                     "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning",
                 ]
             process.standardOutput = output
