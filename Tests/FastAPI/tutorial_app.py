@@ -1,5 +1,5 @@
 """The tutorial's FastAPI app, as its readers write it, for `cors check`'s real-FastAPI tests
-(Tests/CORSCommandLineTests/FastAPICheckTests.swift).
+(Tests/CORSCommandLineTests/FastAPITests.swift).
 
 It has the tutorial's CORS settings and two of its classic traps: an unhandled exception becomes a
 500 from Starlette's ServerErrorMiddleware, which sits outside CORSMiddleware and so has no CORS
