@@ -95,7 +95,7 @@ done
 start_server() {
     local server=$1 framework=${1%-*} cors=${1#*-} port=${PORT[$1]}
     if [[ $framework == fastapi ]]; then
-        (cd "$HERE/compare" && CORS=$cors exec "$VENV/bin/python" -m uvicorn fastapi_app:app \
+        (cd "$HERE/../Tests/FastAPI" && CORS=$cors exec "$VENV/bin/python" -m uvicorn tutorial_app:app \
             --host "$HOST" --port "$port" --log-level warning --no-access-log) \
             >"$WORK/$server.log" 2>&1 &
     else

@@ -22,37 +22,36 @@ struct OversizedHeadTests {
 
     @Test("Hummingbird demo: 400, then the connection is closed by the idle timeout")
     func hummingbird() async throws {
-        let server = try await UpstreamServer.hummingbirdDemo(policy: .tutorial, idleTimeout: .seconds(1))
-        let outcome: RawConnection.Outcome
-        do {
-            outcome = try await RawConnection.sendAndWaitForClose(Self.megabytePreflight, port: server.port)
-        } catch {
-            await server.stop()
-            throw error
-        }
+        let (outcome, held) = try await Self.sendMegabytePreflight(
+            to: UpstreamServer.hummingbirdDemo(policy: .tutorial, idleTimeout: .seconds(1)))
         #expect(outcome.statusLine.hasPrefix("HTTP/1.1 400"), "\(outcome)")
         #expect(!outcome.containsAllowOrigin, "\(outcome)")
         #expect(outcome.ended, "\(outcome)")
-        #expect(await RawConnection.serverReleasesConnections(port: server.port) == 0)
-        await server.stop()
+        #expect(held == 0, "server-side sockets still open")
     }
 
     @Test("Vapor demo: an error status, then the connection is closed")
     func vapor() async throws {
-        let server = try await UpstreamServer.vaporDemo(policy: .tutorial)
-        let outcome: RawConnection.Outcome
-        do {
-            outcome = try await RawConnection.sendAndWaitForClose(Self.megabytePreflight, port: server.port)
-        } catch {
-            await server.stop()
-            throw error
-        }
+        let (outcome, held) = try await Self.sendMegabytePreflight(to: UpstreamServer.vaporDemo(policy: .tutorial))
         // Vapor answers 4xx, or resets the connection while the client is still sending; never a CORS answer.
         #expect(outcome.statusLine.hasPrefix("HTTP/1.1 4") || (outcome.reset && outcome.statusLine.isEmpty), "\(outcome)")
         #expect(!outcome.containsAllowOrigin, "\(outcome)")
         #expect(outcome.ended, "\(outcome)")
-        #expect(await RawConnection.serverReleasesConnections(port: server.port) == 0)
-        await server.stop()
+        #expect(held == 0, "server-side sockets still open")
+    }
+
+    /// Sends ``megabytePreflight`` to `server`, waits for the server to let the connection go,
+    /// and stops the server: what the client saw, and how many server-side sockets stayed open.
+    static func sendMegabytePreflight(to server: UpstreamServer) async throws -> (RawConnection.Outcome, held: Int) {
+        do {
+            let outcome = try await RawConnection.sendAndWaitForClose(megabytePreflight, port: server.port)
+            let held = await RawConnection.serverReleasesConnections(port: server.port)
+            await server.stop()
+            return (outcome, held)
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 }
 

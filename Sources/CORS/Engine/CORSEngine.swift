@@ -126,19 +126,19 @@ struct RequestFacts: Sendable {
     init(_ request: HTTPRequest) {
         isOptions = request.method == .options
         for field in request.headerFields {
-            let name = field.name
-            if name == .origin {
+            switch FieldNameClassifier.requestField(field.name) {
+            case .origin:
                 originCount += 1
                 origin = field.value
-            } else if isOptions {
-                if name == .accessControlRequestMethod {
-                    requestMethodCount += 1
-                    requestMethod = field.value
-                } else if name == .accessControlRequestHeaders {
-                    hasRequestHeaders = true
-                } else if name == .accessControlRequestPrivateNetwork {
-                    requestsPrivateNetwork = field.value == "true"
-                }
+            case .accessControlRequestMethod where isOptions:
+                requestMethodCount += 1
+                requestMethod = field.value
+            case .accessControlRequestHeaders where isOptions:
+                hasRequestHeaders = true
+            case .accessControlRequestPrivateNetwork where isOptions:
+                requestsPrivateNetwork = field.value == "true"
+            default:
+                break
             }
         }
     }

@@ -68,13 +68,6 @@ final class CompiledPolicy: Sendable {
     /// The response fields this layer owns: any the application set are replaced, so a
     /// response never carries two conflicting `Access-Control-Allow-Origin` values.
     static func isOwnedField(_ name: HTTPField.Name) -> Bool {
-        switch name {
-        case .accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlExposeHeaders,
-            .accessControlAllowMethods, .accessControlAllowHeaders, .accessControlMaxAge,
-            .accessControlAllowPrivateNetwork:
-            true
-        default:
-            false
-        }
+        FieldNameClassifier.isOwnedResponseField(name)
     }
 }

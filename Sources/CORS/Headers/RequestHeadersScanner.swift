@@ -21,12 +21,12 @@ enum RequestHeadersScanner {
 
     static func scan(_ fields: HTTPFields, allowed: AllowedHeaderNames) -> Outcome {
         var totalBytes = 0
-        for field in fields where field.name == .accessControlRequestHeaders {
+        for field in fields where FieldNameClassifier.isRequestHeaders(field.name) {
             totalBytes += field.value.utf8.count
         }
         guard totalBytes <= maximumBytes else { return .tooLarge(byteCount: totalBytes) }
         var elements = 0
-        for field in fields where field.name == .accessControlRequestHeaders {
+        for field in fields where FieldNameClassifier.isRequestHeaders(field.name) {
             let outcome = field.withUnsafeBytesOfValue { value in
                 scan(value, allowed: allowed, elements: &elements)
             }

@@ -9,7 +9,7 @@ enum VaryField {
     ///   in the common case where the response has no `Vary` yet.
     static func append(_ names: [String], rendered: HTTPField, to fields: inout HTTPFields) {
         var existing: [Substring] = []
-        for field in fields where field.name == .vary {
+        for field in fields where FieldNameClassifier.isVary(field.name) {
             for token in field.value.split(separator: ",") {
                 let trimmed = token.trimmingWhitespace()
                 if trimmed == "*" { return }  // already varies on everything
