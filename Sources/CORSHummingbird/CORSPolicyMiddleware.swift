@@ -67,8 +67,7 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
             decision, duration: ContinuousClock.now - start, method: request.method.rawValue,
             path: request.uri.path, logger: context.logger)
         if decision.isPreflight {
-            let head = decision.preflightResponse()
-            return Response(status: head.status, headers: head.headerFields)
+            return Response(status: decision.preflightStatus, headers: decision.preflightHeaderFields)
         }
         do {
             var response = try await next(request, context)

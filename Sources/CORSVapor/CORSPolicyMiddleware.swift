@@ -148,21 +148,33 @@ public struct CORSPolicyMiddleware: Middleware {
             decision, duration: duration, method: request.method.rawValue, path: request.url.path,
             logger: request.logger)
         if decision.isPreflight {
-            let head = decision.preflightResponse()
+            let fields = decision.preflightHeaderFields
             var headers = HTTPHeaders()
-            headers.reserveCapacity(head.headerFields.count)
-            for field in head.headerFields {
+            headers.reserveCapacity(fields.count)
+            for field in fields {
                 headers.add(name: field.name.rawName, value: field.value)
             }
             return request.eventLoop.makeSucceededFuture(
-                Response(status: HTTPResponseStatus(statusCode: head.status.code), headers: headers))
+                Response(status: HTTPResponseStatus(statusCode: decision.preflightStatus.code), headers: headers))
         }
-        return next.respond(to: request)
-            .flatMapError { error in errorResponse(for: error, request: request) }
-            .map { response in
+        // One promise and one callback per request: chaining `flatMapError` and `map` would
+        // allocate two of each on every request, errors or not.
+        let promise = request.eventLoop.makePromise(of: Response.self)
+        next.respond(to: request).whenComplete { result in
+            switch result {
+            case .success(let response):
                 response.headers.apply(decision)
-                return response
+                promise.succeed(response)
+            case .failure(let error):
+                errorResponse(for: error, request: request)
+                    .map { response in
+                        response.headers.apply(decision)
+                        return response
+                    }
+                    .cascade(to: promise)
             }
+        }
+        return promise.futureResult
     }
 
     /// The response Vapor's error middleware makes of `error`.

@@ -7,9 +7,16 @@ extension HTTPHeaders {
     /// `CORSDecision.apply(to:)`: the engine's CORS fields replace those the application set,
     /// and `Vary` is appended to, never overwritten or duplicated.
     ///
-    /// Only the response's `Vary` and `Access-Control-*` fields are handed to the engine (none,
-    /// in the common case), so the rest of the headers are neither copied nor converted.
+    /// Only the response's `Vary` and `Access-Control-*` fields are handed to the engine, so the
+    /// rest of the headers are neither copied nor converted; in the common case (none) the
+    /// decision's fields are added directly.
     mutating func apply(_ decision: CORSDecision) {
+        guard contains(where: { name, _ in name.utf8.isVaryOrAccessControl }) else {
+            // The common case: nothing to replace or merge, so the fields are added as they are.
+            reserveCapacity(count + 5)
+            decision.forEachField(ofBareResponse: { field in add(name: field.name.rawName, value: field.value) })
+            return
+        }
         var fields = HTTPFields()
         var handedNames: [String] = []
         for (name, value) in self where name.utf8.isVaryOrAccessControl {

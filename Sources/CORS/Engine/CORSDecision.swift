@@ -62,11 +62,23 @@ public struct CORSDecision: Sendable {
     /// The complete answer to a preflight: status 204 (or the policy's 200) when the origin is
     /// trusted, 403 when it is not, with the fields of ``apply(to:)``.
     public func preflightResponse() -> HTTPResponse {
+        HTTPResponse(status: preflightStatus, headerFields: preflightHeaderFields)
+    }
+
+    /// The status of ``preflightResponse()``: 204 (or the policy's 200) for a trusted origin,
+    /// 403 for any other.
+    public var preflightStatus: HTTPResponse.Status {
+        isOriginTrusted ? compiled.preflightStatus : .forbidden
+    }
+
+    /// The fields of ``preflightResponse()``, in one allocation: for adapters whose response
+    /// type takes a status and fields separately.
+    public var preflightHeaderFields: HTTPFields {
         var fields = HTTPFields()
+        // Room for every field a preflight answer can carry, so the storage never grows.
         fields.reserveCapacity(8)
         apply(to: &fields)
-        let status = isOriginTrusted ? compiled.preflightStatus : .forbidden
-        return HTTPResponse(status: status, headerFields: fields)
+        return fields
     }
 
     /// Sets this decision's CORS fields on a response: replaces any `Access-Control-Allow-*`,
@@ -75,42 +87,64 @@ public struct CORSDecision: Sendable {
         if fields.contains(where: { CompiledPolicy.isOwnedField($0.name) }) {
             fields.removeAll { CompiledPolicy.isOwnedField($0.name) }
         }
-        let policy = compiled
         // One growth of the response's storage at most, instead of one per appended field.
         fields.reserveCapacity(fields.count + 5)
+        let vary = varyRequirement.flatMap { VaryField.addition($0.names, rendered: $0.rendered, to: fields) }
+        forEachCORSField { fields.append($0) }
+        if let vary { fields.append(vary) }
+    }
+
+    /// Passes `body` the fields ``apply(to:)`` adds to a response that has no `Vary` and no
+    /// `Access-Control-*` field of its own (the common case), in order — for adapters whose
+    /// header type is not `HTTPFields`, so they copy nothing.
+    package func forEachField(ofBareResponse body: (HTTPField) -> Void) {
+        forEachCORSField(body)
+        if let required = varyRequirement { body(required.rendered) }
+    }
+
+    /// The `Vary` names this decision's response must carry, and the field that carries them
+    /// all; `nil` when the answer does not depend on the request.
+    private var varyRequirement: (names: [String], rendered: HTTPField)? {
+        let policy = compiled
         switch outcome {
         case .preflightAllowed, .preflightDenied:
-            if isOriginTrusted, let origin {
-                appendAllowOrigin(origin, to: &fields)
-                if let field = policy.allowCredentials { fields.append(field) }
-                if let field = policy.allowMethods { fields.append(field) }
-                if let field = policy.allowHeaders { fields.append(field) }
-                if case .preflightAllowed = outcome {
-                    if let field = policy.maxAge { fields.append(field) }
-                    if requestsPrivateNetwork, let field = policy.allowPrivateNetwork { fields.append(field) }
-                }
+            return (policy.varyPreflightNames, policy.varyPreflight)
+        case .actualAllowed, .actualDenied, .notCORS:
+            if isOptionsRequest {
+                // A non-preflight OPTIONS shares its URL with preflights, whose answers differ.
+                return (policy.varyPreflightNames, policy.varyPreflight)
             }
-            VaryField.append(policy.varyPreflightNames, rendered: policy.varyPreflight, to: &fields)
-            return
+            return policy.origins.dependsOnOrigin ? (CompiledPolicy.varyOriginNames, policy.varyOrigin) : nil
+        }
+    }
+
+    /// The `Access-Control-*` fields of this decision, in order.
+    private func forEachCORSField(_ body: (HTTPField) -> Void) {
+        let policy = compiled
+        switch outcome {
+        case .preflightAllowed, .preflightDenied:
+            guard isOriginTrusted, let origin else { return }
+            body(allowOriginField(origin))
+            if let field = policy.allowCredentials { body(field) }
+            if let field = policy.allowMethods { body(field) }
+            if let field = policy.allowHeaders { body(field) }
+            if case .preflightAllowed = outcome {
+                if let field = policy.maxAge { body(field) }
+                if requestsPrivateNetwork, let field = policy.allowPrivateNetwork { body(field) }
+            }
         case .actualAllowed:
-            if let origin { appendAllowOrigin(origin, to: &fields) }
-            if let field = policy.allowCredentials { fields.append(field) }
-            if let field = policy.exposeHeaders { fields.append(field) }
+            if let origin { body(allowOriginField(origin)) }
+            if let field = policy.allowCredentials { body(field) }
+            if let field = policy.exposeHeaders { body(field) }
         case .notCORS:
             // With `*` the answer is the same for everybody, so it is sent even without an
             // Origin: a cache may then serve it to any page.
             if policy.origins.allowsAnyOrigin {
-                fields.append(policy.allowOriginWildcard)
-                if let field = policy.exposeHeaders { fields.append(field) }
+                body(policy.allowOriginWildcard)
+                if let field = policy.exposeHeaders { body(field) }
             }
         case .actualDenied:
             break
-        }
-        if isOptionsRequest {
-            // A non-preflight OPTIONS shares its URL with preflights, whose answers differ.
-            VaryField.append(policy.varyPreflightNames, rendered: policy.varyPreflight, to: &fields)
-        } else if policy.origins.dependsOnOrigin {
-            VaryField.append(["Origin"], rendered: policy.varyOrigin, to: &fields)
         }
     }
 
@@ -121,11 +155,11 @@ public struct CORSDecision: Sendable {
         return fields
     }
 
-    private func appendAllowOrigin(_ origin: String, to fields: inout HTTPFields) {
+    private func allowOriginField(_ origin: String) -> HTTPField {
         if compiled.origins.allowsAnyOrigin && !compiled.policy.allowCredentials {
-            fields.append(compiled.allowOriginWildcard)
+            compiled.allowOriginWildcard
         } else {
-            fields.append(HTTPField(name: .accessControlAllowOrigin, value: origin))
+            HTTPField(name: .accessControlAllowOrigin, value: origin)
         }
     }
 }

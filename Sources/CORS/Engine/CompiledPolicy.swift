@@ -20,6 +20,7 @@ final class CompiledPolicy: Sendable {
     let maxAge: HTTPField?
     let allowPrivateNetwork: HTTPField?
     let varyOrigin = HTTPField(name: .vary, value: "Origin")
+    static let varyOriginNames = ["Origin"]
     let varyPreflight: HTTPField
     let varyPreflightNames: [String]
 
