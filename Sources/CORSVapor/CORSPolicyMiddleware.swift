@@ -148,12 +148,10 @@ public struct CORSPolicyMiddleware: Middleware {
             decision, duration: duration, method: request.method.rawValue, path: request.url.path,
             logger: request.logger)
         if decision.isPreflight {
-            let fields = decision.preflightHeaderFields
+            // A preflight answer starts bare, so the decision's fields go straight into Vapor's headers.
             var headers = HTTPHeaders()
-            headers.reserveCapacity(fields.count)
-            for field in fields {
-                headers.add(name: field.name.rawName, value: field.value)
-            }
+            headers.reserveCapacity(8)
+            decision.forEachField(ofBareResponse: { field in headers.add(name: field.name.rawName, value: field.value) })
             return request.eventLoop.makeSucceededFuture(
                 Response(status: HTTPResponseStatus(statusCode: decision.preflightStatus.code), headers: headers))
         }
