@@ -197,6 +197,8 @@ struct FastAPIServer: Sendable {
                 ]
             process.standardOutput = output
             process.standardError = output
+            // No __pycache__ in the source tree.
+            process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONDONTWRITEBYTECODE": "1"]) { $1 }
             try process.run()
             try? output.close()
             let server = FastAPIServer(port: port, process: process, log: log)
