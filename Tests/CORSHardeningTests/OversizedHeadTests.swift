@@ -23,7 +23,7 @@ struct OversizedHeadTests {
     @Test("Hummingbird demo: 400, then the connection is closed by the idle timeout")
     func hummingbird() async throws {
         let (outcome, held) = try await Self.sendMegabytePreflight(
-            to: UpstreamServer.hummingbirdDemo(policy: .tutorial, idleTimeout: .seconds(1)))
+            to: UpstreamServer.hummingbirdDemo(policy: .tutorial, idleTimeout: .seconds(2)))
         #expect(outcome.statusLine.hasPrefix("HTTP/1.1 400"), "\(outcome)")
         #expect(!outcome.containsAllowOrigin, "\(outcome)")
         #expect(outcome.ended, "\(outcome)")
@@ -45,7 +45,9 @@ struct OversizedHeadTests {
     static func sendMegabytePreflight(to server: UpstreamServer) async throws -> (RawConnection.Outcome, held: Int) {
         do {
             let outcome = try await RawConnection.sendAndWaitForClose(megabytePreflight, port: server.port)
+            // The client keeps its end open, as a hostile client would: only the server can let go.
             let held = await RawConnection.serverReleasesConnections(port: server.port)
+            close(outcome.descriptor)
             await server.stop()
             return (outcome, held)
         } catch {
@@ -57,7 +59,9 @@ struct OversizedHeadTests {
 
 /// A blocking TCP client on a thread of its own (never on the cooperative pool): it writes a
 /// request, reads until the server ends its side (end of stream or reset) or `limit` passes, and
-/// closes. ``serverReleasesConnections(port:limit:)`` then looks at the server's side.
+/// keeps its socket open, as a hostile client would. ``serverReleasesConnections(port:limit:)``
+/// then looks at the server's side: a server socket whose descriptor is still open stays in
+/// /proc/net/tcp with its inode; once the server closes it, the kernel orphans it (inode 0).
 enum RawConnection {
     struct Outcome: CustomStringConvertible {
         var statusLine: String
@@ -65,6 +69,8 @@ enum RawConnection {
         /// The server ended its side: end of stream, or a reset.
         var ended: Bool
         var reset: Bool
+        /// The client's socket, still open: the caller closes it.
+        var descriptor: Int32
         var description: String {
             "status line '\(statusLine)', Allow-Origin \(containsAllowOrigin), ended \(ended), reset \(reset)"
         }
@@ -109,7 +115,8 @@ enum RawConnection {
     private static func run(_ request: [UInt8], port: Int, limit: Duration) throws -> Outcome {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HangError(description: "socket() failed: errno \(errno)") }
-        defer { close(descriptor) }
+        var keepOpen = false
+        defer { if !keepOpen { close(descriptor) } }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -126,10 +133,16 @@ enum RawConnection {
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &second, socklen_t(MemoryLayout<timeval>.size))
         let clock = ContinuousClock()
         let deadline = clock.now + limit
-        // The server may stop reading part-way (it has refused the head already): stop writing then.
+        // The server refuses the head after its first 80 KB and answers while the rest is still
+        // being sent: stop writing as soon as the answer is there. Writing on would only fill
+        // the buffers, and a server that then closes with unread data resets the connection,
+        // which discards the answer on this side before it is read.
         var sent = 0
         while sent < request.count, clock.now < deadline {
-            let written = request[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var readable = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&readable, 1, 0) > 0 { break }
+            let chunk = request[sent..<min(sent + 16_384, request.count)]
+            let written = chunk.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written > 0 { sent += written } else if written < 0, errno != EAGAIN, errno != EINTR { break }
         }
         var received: [UInt8] = []
@@ -139,19 +152,22 @@ enum RawConnection {
             if count > 0 {
                 received.append(contentsOf: buffer[..<count])
             } else if count == 0 {
-                return outcome(received, ended: true, reset: false)
+                keepOpen = true
+                return outcome(received, ended: true, reset: false, descriptor: descriptor)
             } else if errno != EAGAIN, errno != EINTR {
-                return outcome(received, ended: true, reset: true)
+                keepOpen = true
+                return outcome(received, ended: true, reset: true, descriptor: descriptor)
             }
         }
-        return outcome(received, ended: false, reset: false)
+        keepOpen = true
+        return outcome(received, ended: false, reset: false, descriptor: descriptor)
     }
 
-    private static func outcome(_ received: [UInt8], ended: Bool, reset: Bool) -> Outcome {
+    private static func outcome(_ received: [UInt8], ended: Bool, reset: Bool, descriptor: Int32) -> Outcome {
         let text = String(decoding: received, as: UTF8.self)
         let statusLine = text.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
         return Outcome(
             statusLine: statusLine, containsAllowOrigin: text.lowercased().contains("access-control-allow-origin"),
-            ended: ended, reset: reset)
+            ended: ended, reset: reset, descriptor: descriptor)
     }
 }
