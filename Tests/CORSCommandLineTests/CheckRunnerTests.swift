@@ -514,4 +514,46 @@ struct CheckRunnerTests {
                   ! credentialsNotSent: Credentials mode is 'same-origin', so no cookies or HTTP authentication go with this cross-origin request; use credentials: 'include' (XMLHttpRequest: withCredentials = true) if the server needs them.
                 """)
     }
+
+    @Test(
+        "A SameSite=Lax cookie is only flagged when page and API are cross-site (schemeful site: scheme + registrable domain, never the port)",
+        arguments: [
+            ("http://localhost:5173", "http://localhost:8000/me", false),
+            ("https://app.example.com", "https://api.example.com/me", false),
+            ("https://app.example.co.uk", "https://api.example.co.uk/me", false),
+            ("http://localhost:5173", "http://127.0.0.1:8000/me", true),
+            ("http://app.example.com", "https://api.example.com/me", true),
+            ("https://app.example.com", "https://api.example.net/me", true),
+            ("https://alice.github.io", "https://bob.github.io/me", true),
+        ])
+    func laxCookieWarningOnlyCrossSite(page: String, url: String, flagged: Bool) async throws {
+        let fake = CheckFakeExchanger { _ in
+            checkReply(
+                200,
+                [
+                    ("Access-Control-Allow-Origin", page), ("Access-Control-Allow-Credentials", "true"),
+                    ("Set-Cookie", "sid=1; Path=/; SameSite=Lax"),
+                ])
+        }
+        let result = try await runCheck([url, "--origin", page, "--credentials", "include"], exchanger: fake)
+        let report = try #require(result.report)
+        #expect(result.exitCode == 0)
+        #expect(report.pitfalls == (flagged ? [.cookieWithoutSameSiteNone] : []), "\(page) → \(url)")
+        #expect(report.warnings.contains { $0.hasPrefix("cookie-without-samesite-none:") } == flagged, "\(report.warnings)")
+    }
+
+    @Test("SameSite=None without Secure is rejected by the browser: flagged even same-site")
+    func rejectedCookieIsFlaggedSameSite() async throws {
+        let fake = CheckFakeExchanger { _ in
+            checkReply(
+                200,
+                [
+                    ("Access-Control-Allow-Origin", Self.app), ("Access-Control-Allow-Credentials", "true"),
+                    ("Set-Cookie", "sid=1; Path=/; SameSite=None"),
+                ])
+        }
+        let result = try await runCheck([Self.api, "--origin", Self.app, "--credentials", "include"], exchanger: fake)
+        let report = try #require(result.report)
+        #expect(report.pitfalls == [.cookieWithoutSameSiteNone])
+    }
 }

@@ -1,3 +1,4 @@
+import CORS
 import CORSBrowserModel
 import HTTPTypes
 
@@ -435,10 +436,15 @@ enum CheckAdvisor {
         guard report.request.credentials == .include, report.request.isCrossOrigin else { return }
         var seen = Set<String>()
         for step in report.steps where step.kind == .actual {
+            // A cross-origin API can still be same-site (localhost:5173 → localhost:8000,
+            // app.example.com → api.example.com): then Lax, Strict and default cookies go with
+            // the fetch, and only a cookie the browser rejects outright is worth a word.
+            let sameSite = isSameSite(page: report.request.origin, url: step.plan.request.url)
             for value in step.response.headerFields[values: .setCookie] {
                 let cookie = SetCookie(parsing: value)
                 let verdict = cookie.crossSiteVerdict
                 guard !verdict.isSentCrossSite, seen.insert(cookie.name).inserted else { continue }
+                if sameSite && verdict.outcome != .rejected { continue }
                 let name = cookie.name.isEmpty ? "(nameless)" : cookie.name
                 let problem =
                     "Set-Cookie '\(name)' lacks 'SameSite=None; Secure': the browser will not send that cookie cross-site. \(verdict.explanation)"
@@ -455,6 +461,16 @@ enum CheckAdvisor {
                 )
             }
         }
+    }
+
+    /// Whether a request to `url` from a page on `page` is same-site for cookies. Chromium
+    /// compares sites schemefully: the same scheme, and the same registrable domain (the host
+    /// itself for IP addresses, `localhost` and other hosts without one); ports never matter.
+    /// An opaque (`null`) page origin is never same-site.
+    static func isSameSite(page: WebOrigin, url: WebURL) -> Bool {
+        guard case .tuple(let scheme, let host, _) = page, scheme == url.scheme else { return false }
+        func site(_ host: String) -> String { RegistrableDomain.of(host) ?? host }
+        return site(host) == site(url.host)
     }
 
     /// The `Set-Cookie` value with `SameSite=None; Secure` and without another SameSite.
