@@ -17,7 +17,34 @@ extension HTTPRequest {
             }
             fields.append(HTTPField(name: fieldName, value: value))
         }
-        self.init(method: method, scheme: nil, authority: nil, path: nil, headerFields: fields)
+        // The pseudo-header fields live in a class instance: sharing one per common method
+        // saves allocating it on every request (only the header fields differ).
+        self = Self.template(for: method) ?? HTTPRequest(method: method, scheme: nil, authority: nil, path: nil)
+        self.headerFields = fields
+    }
+
+    /// A request with only a method, for the methods most requests use.
+    private static func template(for method: HTTPRequest.Method) -> HTTPRequest? {
+        switch method {
+        case .get: Templates.get
+        case .options: Templates.options
+        case .post: Templates.post
+        case .put: Templates.put
+        case .delete: Templates.delete
+        case .patch: Templates.patch
+        case .head: Templates.head
+        default: nil
+        }
+    }
+
+    private enum Templates {
+        static let get = HTTPRequest(method: .get, scheme: nil, authority: nil, path: nil)
+        static let options = HTTPRequest(method: .options, scheme: nil, authority: nil, path: nil)
+        static let post = HTTPRequest(method: .post, scheme: nil, authority: nil, path: nil)
+        static let put = HTTPRequest(method: .put, scheme: nil, authority: nil, path: nil)
+        static let delete = HTTPRequest(method: .delete, scheme: nil, authority: nil, path: nil)
+        static let patch = HTTPRequest(method: .patch, scheme: nil, authority: nil, path: nil)
+        static let head = HTTPRequest(method: .head, scheme: nil, authority: nil, path: nil)
     }
 }
 
