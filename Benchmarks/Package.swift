@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // Benchmarks for swift-cors: a package of its own, so that `swift test` at the root never builds
 // the benchmark machinery. Run with `swift package benchmark` in this directory (see
-// the README's "Benchmarks" section); `compare.sh` runs the end-to-end comparison with wrk.
+// Benchmarks/README.md); `compare.sh` runs the end-to-end comparison with wrk.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // libFuzzer targets for swift-cors: a package of its own, so that `swift test` at the root never
 // builds them, with its own .build (git-ignored). Build and run them with `run.sh` (see
-// the README's "Fuzzing and property tests" section): the targets need `-sanitize=fuzzer,address -parse-as-library`.
+// Fuzz/README.md): the targets need `-sanitize=fuzzer,address -parse-as-library`.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [

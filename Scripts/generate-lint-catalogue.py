@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates the `cors lint` catalogue in README.md from real output.
+"""Regenerates the `cors lint` catalogue in Docs/cors/lint-catalogue.md from real output.
 
 For every rule, in the order the sources declare them (CORSPolicyProblem.Code, then
 CORSPolicyFinding.Code.configurationCodes), it runs
@@ -20,7 +20,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "Docs", "lint-catalogue")
-README = os.path.join(ROOT, "README.md")
+PAGE = os.path.join(ROOT, "Docs", "cors", "lint-catalogue.md")
 START, END = "<!-- lint-catalogue:start -->", "<!-- lint-catalogue:end -->"
 
 
@@ -50,7 +50,7 @@ def section(cors, code):
     own = [f for f in findings if f["code"] == code]
     if not own:
         sys.exit(f"{path} does not report {code}")
-    lines = [f"#### `{code}` ({own[0]['severity']})", "", "```json", policy, "```", ""]
+    lines = [f"## `{code}` ({own[0]['severity']})", "", "```json", policy, "```", ""]
     for finding in findings:
         lines.append(f"- `{finding['severity']}[{finding['code']}]` at `{finding['path']}`: {markdown(finding['message'])}")
         lines.append(f"  **Fix:** {markdown(finding['fix'])}")
@@ -61,11 +61,11 @@ def section(cors, code):
 def main():
     cors = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "cors")
     body = "\n\n".join(section(cors, code) for code in codes())
-    text = open(README).read()
+    text = open(PAGE).read()
     before, rest = text.split(START, 1)
     _, after = rest.split(END, 1)
-    open(README, "w").write(before + START + "\n" + body + "\n" + END + after)
-    print(f"{len(codes())} rules written to {os.path.relpath(README, ROOT)}")
+    open(PAGE, "w").write(before + START + "\n" + body + "\n" + END + after)
+    print(f"{len(codes())} rules written to {os.path.relpath(PAGE, ROOT)}")
 
 
 if __name__ == "__main__":

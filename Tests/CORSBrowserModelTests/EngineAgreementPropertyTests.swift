@@ -4,8 +4,8 @@ import Foundation
 import HTTPTypes
 import Testing
 
-/// The two halves of the project checked against each other (issue 3, part 3; DESIGN.md "Two
-/// sides of one standard"): for random policies and random page requests, the browser model's
+/// The two halves of the project checked against each other (the Architecture article of the
+/// `CORS` documentation): for random policies and random page requests, the browser model's
 /// verdict on the core engine's real responses must equal what the policy intends, computed
 /// here independently from the policy's fields.
 ///

@@ -2,7 +2,7 @@ import CORSBrowserModel
 import HTTPTypes
 import Testing
 
-// Inputs found by the FuzzBrowserResponse target in Fuzz/ (issue 8), kept as ordinary tests.
+// Inputs found by the FuzzBrowserResponse target in Fuzz/ (Fuzz/README.md), kept as ordinary tests.
 
 @Suite("Fuzz regressions (browser model)")
 struct BrowserModelFuzzRegressionTests {

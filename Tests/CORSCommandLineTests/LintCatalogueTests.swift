@@ -5,8 +5,8 @@ import Testing
 
 @testable import CORSCommandLine
 
-/// The lint catalogue (`Docs/lint-catalogue/CODE.json`, from which the README's catalogue is
-/// generated): one bad policy per rule, each reporting exactly the findings listed here.
+/// The lint catalogue (`Docs/lint-catalogue/CODE.json`, from which `Docs/cors/lint-catalogue.md`
+/// is generated): one bad policy per rule, each reporting exactly the findings listed here.
 @Suite("cors lint catalogue")
 struct LintCatalogueTests {
     static let directory = URL(fileURLWithPath: #filePath)

@@ -3,8 +3,8 @@ import Testing
 
 @testable import CORS
 
-// Inputs found by the fuzz targets in Fuzz/ (issue 8), kept as ordinary tests so that the bugs
-// they found stay fixed without running a fuzzer. Each names the target and what broke.
+// Inputs found by the fuzz targets in Fuzz/ (Fuzz/README.md), kept as ordinary tests so that
+// the rules they pin down hold without running a fuzzer. Each names the target and what broke.
 
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {

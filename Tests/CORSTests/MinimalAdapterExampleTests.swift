@@ -3,9 +3,10 @@ import Testing
 
 @testable import CORS
 
-/// The README's "another framework" adapter, verbatim in its logic: it compiles, answers a
-/// preflight itself and decorates every other response.
-@Suite("The README's minimal adapter")
+/// The minimal adapter for another framework from the Architecture article of the `CORS`
+/// documentation (`Sources/CORS/CORS.docc/Architecture.md`), verbatim in its logic: it compiles,
+/// answers a preflight itself and decorates every other response.
+@Suite("The Architecture article's minimal adapter")
 struct MinimalAdapterExampleTests {
     let engine: CORSEngine
 

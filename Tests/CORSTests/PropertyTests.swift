@@ -8,7 +8,7 @@ import Glibc
 import Darwin
 #endif
 
-// Property tests of the engine (issue 8, part 2): random valid policies, and random origins
+// Property tests of the engine (Fuzz/README.md, "Property tests"): random valid policies, and random origins
 // generated on purpose as near-misses of the trusted ones (prefix, suffix, substring, case,
 // port, scheme, trailing dot, userinfo, percent-encoding, IDN/punycode, `null`, whitespace,
 // trailing slash), each through a random request. Invariants, against an oracle written here

@@ -3,11 +3,12 @@
 // measured operation is exactly what an adapter does per request: `decide` and `apply(to:)` on the
 // response's fields for an actual request, `decide` and `preflightResponse()` for a preflight.
 //
-// Allocation targets (issue 6):
+// Allocation targets (Benchmarks/README.md, "Targets: met and missed"):
 // - an actual request allocates nothing beyond the response's own header storage;
 // - an allowed preflight allocates at most 2 times;
 // - hostile Access-Control-Request-Headers cost at most 5× a normal preflight.
-// `mallocCountTotal` is pinned by the static thresholds in ../../Thresholds (see the README).
+// `mallocCountTotal` is pinned by the static thresholds in ../../Thresholds (see Benchmarks/README.md;
+// CI runs `swift package benchmark thresholds check --target EngineBenchmarks --metric mallocCountTotal`).
 //
 // Benchmark names have no spaces, commas or slashes: the plugin's --filter splits at commas and
 // must match the whole name, and `thresholds update` writes file names with spaces turned into

@@ -87,7 +87,7 @@ struct MatrixCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { id }
 
-    /// `GET … (credentials) [headers]`, for the README table.
+    /// `GET … (credentials) [headers]`, for the matrix table in Docs/testing.md.
     var requestSummary: String {
         let fields = headers.map { header in
             let value = header.value.utf8.count > 40 ? "\(header.value.prefix(8))… (\(header.value.utf8.count) bytes)" : header.value
@@ -119,7 +119,7 @@ private let allowedToAnyone = ResponseSpec(200, [(acao, "*")], body: "ok")
 private let preflightAllowingNoHeader = ResponseSpec(204, [(acao, "*"), (acam, "*")])
 
 extension MatrixCase {
-    /// The cases, in the README's order.
+    /// The cases, in the order of the matrix table in Docs/testing.md.
     static let all: [MatrixCase] = [
         // Access-Control-Allow-Origin on a simple GET.
         MatrixCase("acao-exact", "Allow-Origin is the page's origin", actual: ResponseSpec(200, [(acao, "{origin}")]),
