@@ -97,7 +97,8 @@ struct OriginSpelling: Sendable {
                 if after.hasPrefix(":") { portText = after.dropFirst() }
             } else {
                 // `[::1]x`: not a bracketed host followed by a port, so not a valid host at all
-                // (it used to be read as `[::1]`, dropping the rest; found by the origins fuzzer).
+                // (reading it as `[::1]` and dropping the rest would accept what no browser sends;
+                // a case found by the origins fuzzer, see Fuzz/README.md).
                 hostText = authority
             }
         } else if let colon = authority.lastIndex(of: ":") {
