@@ -1,0 +1,131 @@
+/// Chromium: the shared model's own engine. Its console lines are
+/// ``CORSFailure/consoleMessage(url:initialURL:origin:initiator:)`` (blink
+/// `cors_error_string.cc`, measured on Chromium 156), and its catalogue is derived from that
+/// function, so the texts exist once.
+public struct ChromiumProfile: EngineProfile {
+    public init() {}
+
+    public var engine: BrowserEngine { .chromium }
+
+    public var catalogue: [EngineMessage] { Self.messages }
+
+    // services/network/cors/preflight_result.cc: kMaxTimeout = base::Hours(2), default 5 s;
+    // measured on 156: "-1", "0" and "+0" not cached, an unparsable value gets the default.
+    public var preflightCache: PreflightCachePolicy {
+        PreflightCachePolicy(
+            capSeconds: PreflightMaxAge.maximumSeconds, defaultSeconds: PreflightMaxAge.defaultSeconds,
+            invalidValue: .useDefault,
+            key:
+                "network isolation key, origin, URL, credentials mode and target IP address space; one entry per preflight response with its method and header lists",
+            source: "services/network/cors/preflight_result.cc (ParseAccessControlMaxAge, kMaxTimeout), preflight_cache.cc; measured on Chromium 156",
+            parse: { value in
+                let maxAge = PreflightMaxAge(headerValue: value)
+                return maxAge.source == .invalid ? nil : maxAge.seconds
+            })
+    }
+
+    public var authorizationUnderWildcard: EngineBehaviour {
+        EngineBehaviour(
+            "Allowed: 'Access-Control-Allow-Headers: *' lets Authorization through (the Fetch standard says it must not); DevTools files the issue AuthorizationCoveredByWildcard, the console stays silent.",
+            source: "measured on Chromium 156; preflight_result.cc HasAuthorizationCoveredByWildcard")
+    }
+
+    public var redirectedPreflight: EngineBehaviour {
+        EngineBehaviour(
+            "Blocked before any other check: PreflightDisallowedRedirect, 'Redirect is not allowed for a preflight request.'",
+            source: "services/network/cors/preflight_controller.cc; measured on Chromium 156")
+    }
+
+    public var localNetworkAccess: EngineBehaviour {
+        EngineBehaviour(
+            "Since Chrome 142 a page on a public address that reaches a loopback or private address first asks the user (Local Network Access permission); only secure-context pages may ask, and no CORS header changes it.",
+            source: "blink-dev Intent to Ship: Local Network Access restrictions (September 2025)")
+    }
+
+    public func report(_ exchange: BlockedExchange) -> EngineReport {
+        let failure = exchange.failure
+        let message = message(failure.reason.rawValue)
+        var values: [ConsolePlaceholder: String] = [
+            .url: exchange.request.url.serialized, .origin: exchange.request.origin.serialized,
+            .kind: exchange.request.initiator.resourceKind,
+        ]
+        if let parameter = failure.failedParameter {
+            values[Self.parameterPlaceholder(failure.reason)] = CORSFailure.encodedHint(parameter)
+        }
+        return EngineReport(
+            engine: .chromium, message: message, values: values,
+            consoleLines: [failure.consoleMessage(for: exchange.request)])
+    }
+
+    public func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict {
+        cookie.crossSiteVerdict
+    }
+
+    // MARK: The catalogue, derived from consoleMessage
+
+    private static let sentinelURL = WebURL("https://url.placeholder.invalid/")!
+    private static let sentinelInitialURL = WebURL("https://initial.placeholder.invalid/")!
+    private static let sentinelOrigin = WebOrigin("https://origin.placeholder.invalid")!
+    static let policyMarker = " has been blocked by CORS policy: "
+
+    /// Where Chromium's `failedParameter` goes in the message.
+    static func parameterPlaceholder(_ reason: CORSFailure.Reason) -> ConsolePlaceholder {
+        switch reason {
+        case .methodDisallowedByPreflightResponse: .method
+        case .headerDisallowedByPreflightResponse: .header
+        default: .value
+        }
+    }
+
+    private static func template(_ reason: CORSFailure.Reason, initiator: RequestInitiator, redirected: Bool) -> String {
+        let failure = CORSFailure(reason, failedParameter: "{\(parameterPlaceholder(reason).rawValue)}")
+        let line = failure.consoleMessage(
+            url: sentinelURL, initialURL: redirected ? sentinelInitialURL : nil, origin: sentinelOrigin,
+            initiator: initiator)
+        return
+            line
+            .replacingAll(sentinelInitialURL.serialized, with: "{initialURL}")
+            .replacingAll(sentinelURL.serialized, with: "{url}")
+            .replacingAll(sentinelOrigin.serialized, with: "{origin}")
+            .replacingAll("Access to \(initiator.resourceKind) at", with: "Access to {kind} at")
+    }
+
+    static let messages: [EngineMessage] = CORSFailure.Reason.allCases.map { reason in
+        var templates: [ConsoleTemplate] = []
+        for initiator in RequestInitiator.allCases {
+            for redirected in [false, true] {
+                let template = ConsoleTemplate(Self.template(reason, initiator: initiator, redirected: redirected))
+                if !templates.contains(template) { templates.append(template) }
+            }
+        }
+        let line = templates[0].text
+        let body = line.firstRange(of: policyMarker).map { String(line[$0.upperBound...]) } ?? line
+        return EngineMessage(
+            engine: .chromium, id: reason.rawValue, templates: templates, reason: ConsoleTemplate(body),
+            causes: [reason], decidingProbe: chromiumProbe(reason))
+    }
+
+    private static func chromiumProbe(_ reason: CORSFailure.Reason) -> String? {
+        switch reason {
+        case .missingAllowOriginHeader:
+            "The line does not say whether the server omits the header always or only on this response (a 4xx/5xx error page, a proxy's answer): `cors check` shows the status and the headers."
+        default:
+            nil
+        }
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (Foundation-free).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var output = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            output += rest[..<range.lowerBound]
+            output += replacement
+            rest = rest[range.upperBound...]
+        }
+        return output + rest
+    }
+}

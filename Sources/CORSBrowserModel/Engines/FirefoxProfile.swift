@@ -1,0 +1,244 @@
+import HTTPTypes
+import CORSWebSyntax
+
+/// Firefox: the texts of `dom/locales/en-US/chrome/security/security.properties` (CORS*
+/// keys), the checks of `netwerk/protocol/http/nsCORSListenerProxy.cpp`, and the reason names
+/// of MDN's "CORS errors" pages (Firefox DevTools links each reason to its page).
+///
+/// Firefox never says whether the preflight or the actual response failed; after a preflight
+/// failure it prints a second line, "(Reason: CORS request did not succeed). Status code:
+/// (null)." (measured on Firefox 153).
+public struct FirefoxProfile: EngineProfile {
+    public init() {}
+
+    public var engine: BrowserEngine { .firefox }
+
+    public var catalogue: [EngineMessage] { Self.messages }
+
+    // nsCORSPreflightListener::AddResultToCache: an empty header gives 5 s; any byte other
+    // than 0-9 (a sign, a space) means the result is not cached; the number is clamped to
+    // 86400; 0 is not cached.
+    public var preflightCache: PreflightCachePolicy {
+        PreflightCachePolicy(
+            capSeconds: 86400, defaultSeconds: 5, invalidValue: .noCaching,
+            key:
+                "URL, page principal, credentials flag and origin attributes (partition); one entry per method and per header name, each with its own expiry, merged across responses; 100 entries, least recently used evicted",
+            source: "netwerk/protocol/http/nsCORSListenerProxy.cpp (nsCORSPreflightListener::AddResultToCache, nsPreflightCache)",
+            parse: { value in
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                return ASCII.decimalValue(value.utf8).map { min($0, 86400) } ?? 86400
+            })
+    }
+
+    public var authorizationUnderWildcard: EngineBehaviour {
+        EngineBehaviour(
+            "Allowed while the pref network.cors_preflight.authorization_covered_by_wildcard is on (the default), with the console warning \"Cross-Origin Request Warning: … the `Authorization` header is not covered\".",
+            source: "nsCORSListenerProxy.cpp CheckPreflightRequestApproved; measured on Firefox 153")
+    }
+
+    public var redirectedPreflight: EngineBehaviour {
+        EngineBehaviour(
+            "Blocked with CORSExternalRedirectNotAllowed (\"CORS request external redirect not allowed\"); only internal redirects and HSTS upgrades are followed.",
+            source: "nsCORSListenerProxy.cpp nsCORSPreflightListener::AsyncOnChannelRedirect; measured on Firefox 153")
+    }
+
+    public var localNetworkAccess: EngineBehaviour {
+        EngineBehaviour(
+            "Firefox has its own Local Network Access permission for public pages reaching loopback or private addresses (network.lna.* prefs); no CORS header changes it. Not measured here.",
+            source: "Firefox network.lna prefs; not measured")
+    }
+
+    public func report(_ exchange: BlockedExchange) -> EngineReport {
+        let request = exchange.request
+        var values: [ConsolePlaceholder: String] = [.url: request.url.serialized, .origin: request.serializedOrigin]
+        let id: String
+        switch exchange.stage {
+        case .preflight:
+            id = preflightReason(exchange, values: &values)
+        case .redirect, .response:
+            if exchange.failure.reason == .redirectContainsCredentials {
+                values[.status] = "(null)"
+                id = "CORSDidNotSucceed"
+            } else {
+                id = corsCheckReason(exchange, values: &values)
+            }
+        }
+        let message = message(id)
+        var lines = [message.render(values)]
+        if exchange.stage == .preflight {
+            lines.append(self.message("CORSDidNotSucceed").render([.url: request.url.serialized, .status: "(null)"]))
+        }
+        return EngineReport(engine: .firefox, message: message, values: values, consoleLines: lines)
+    }
+
+    /// Firefox's console warning for a request it let through, if any.
+    public func warningLines(for warnings: [BrowserWarning], request: PageRequest) -> [String] {
+        guard warnings.contains(where: { $0.code == .authorizationCoveredByWildcard }) else { return [] }
+        return [message("CORSAllowHeaderFromPreflightDeprecation").render([.url: request.url.serialized])]
+    }
+
+    public func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict {
+        let chromium = cookie.crossSiteVerdict
+        if chromium.outcome == .rejected { return chromium }
+        switch cookie.sameSite {
+        case .lax?, .strict?:
+            return CrossSiteCookieVerdict(
+                outcome: .notSentCrossSite,
+                explanation:
+                    "SameSite=\(cookie.sameSite!.rawValue) cookies are not sent with cross-site fetch or XMLHttpRequest requests.")
+        case .none?, nil:
+            return CrossSiteCookieVerdict(
+                outcome: .sentCrossSite,
+                explanation:
+                    "Firefox sends it, but from a partitioned jar (Total Cookie Protection): only a cookie the API set while embedded under the same top-level site goes along, not one set when the user visited the API's site directly."
+                    + (cookie.sameSite == nil ? " Firefox does not apply Chrome's Lax default to a cookie without SameSite." : ""))
+        }
+    }
+
+    // MARK: Which check Firefox reports
+
+    /// nsCORSListenerProxy::CheckRequestApproved, in its order.
+    private func corsCheckReason(_ exchange: BlockedExchange, values: inout [ConsolePlaceholder: String]) -> String {
+        let lines = exchange.allowOriginLines
+        let includes = exchange.request.credentials == .include
+        if lines.count > 1 { return "CORSMultipleAllowOriginNotAllowed" }
+        guard let allowOrigin = lines.first.map({ String(ASCII.trimmingOptionalWhitespace(Substring($0))) }) else {
+            values[.status] = String(exchange.status)
+            return "CORSMissingAllowOrigin"
+        }
+        if includes && allowOrigin == "*" { return "CORSNotSupportingCredentials" }
+        if allowOrigin != exchange.request.serializedOrigin && (includes || allowOrigin != "*") {
+            values[.value] = allowOrigin
+            return "CORSAllowOriginNotMatchingOrigin"
+        }
+        return "CORSMIssingAllowCredentials"
+    }
+
+    /// nsCORSPreflightListener: the redirect, the CORS check, the status, then the lists.
+    private func preflightReason(_ exchange: BlockedExchange, values: inout [ConsolePlaceholder: String]) -> String {
+        let reason = exchange.failure.reason
+        if reason == .preflightDisallowedRedirect { return "CORSExternalRedirectNotAllowed" }
+        if reason.hasPreflightPrefix && reason != .preflightInvalidStatus {
+            return corsCheckReason(exchange, values: &values)
+        }
+        switch reason {
+        case .preflightInvalidStatus:
+            values[.status] = String(exchange.status)
+            return "CORSPreflightDidNotSucceed"
+        case .invalidAllowMethodsPreflightResponse:
+            values[.token] = Self.firstInvalidToken(exchange.combined(.accessControlAllowMethods))
+            return "CORSInvalidAllowMethod"
+        case .invalidAllowHeadersPreflightResponse:
+            values[.token] = Self.firstInvalidToken(exchange.combined(.accessControlAllowHeaders))
+            return "CORSInvalidAllowHeader"
+        case .methodDisallowedByPreflightResponse:
+            return "CORSMethodNotFound"
+        default:
+            values[.header] = exchange.failure.failedParameter ?? ""
+            return "CORSMissingAllowHeaderFromPreflight"
+        }
+    }
+
+    /// The first comma-separated item that is not an HTTP token (`nsCCharSeparatedTokenizer`
+    /// trims whitespace around each item).
+    static func firstInvalidToken(_ value: String?) -> String {
+        for item in (value ?? "").utf8.split(separator: ASCII.comma, omittingEmptySubsequences: false).map({ Substring($0) }) {
+            let token = ASCII.trimmingOptionalWhitespace(item)
+            if !token.isEmpty, !ASCII.isToken(token.utf8) { return String(token) }
+        }
+        return value ?? ""
+    }
+
+    // MARK: The catalogue
+
+    static let documentationBase = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/"
+    static let blockedPrefix = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: "
+
+    private static func blocked(
+        _ id: String, _ reason: String, status: Bool = false, quotedURL: Bool = false, causes: [CORSFailure.Reason],
+        probe: String? = nil, role: EngineMessage.Role = .blocked, note: String? = nil
+    ) -> EngineMessage {
+        var prefix = blockedPrefix
+        if quotedURL { prefix = prefix.replacingAll("at {url}.", with: "at ‘{url}’.") }
+        let line = prefix + reason + ")." + (status ? " Status code: {status}." : "")
+        return EngineMessage(
+            engine: .firefox, id: id, templates: [ConsoleTemplate(line)], reason: ConsoleTemplate(reason), causes: causes,
+            decidingProbe: probe, documentationURL: documentationBase + id, role: role, note: note)
+    }
+
+    static let preflightOrActual =
+        "Firefox does not say whether the preflight or the actual response failed: the line \"(Reason: CORS request did not succeed). Status code: (null).\" right after it means the preflight. `cors check` sends both and shows which."
+
+    static let messages: [EngineMessage] = [
+        blocked(
+            "CORSMissingAllowOrigin", "CORS header ‘Access-Control-Allow-Origin’ missing", status: true,
+            causes: [.missingAllowOriginHeader, .preflightMissingAllowOriginHeader], probe: preflightOrActual),
+        blocked(
+            "CORSAllowOriginNotMatchingOrigin", "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{value}’",
+            causes: [
+                .allowOriginMismatch, .multipleAllowOriginValues, .invalidAllowOriginValue, .preflightAllowOriginMismatch,
+                .preflightMultipleAllowOriginValues, .preflightInvalidAllowOriginValue,
+            ],
+            probe: "The value names the cause (another origin, a trailing slash, 'null', several origins in one line); "
+                + preflightOrActual),
+        blocked(
+            "CORSMultipleAllowOriginNotAllowed", "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed",
+            causes: [.multipleAllowOriginValues, .preflightMultipleAllowOriginValues], probe: preflightOrActual),
+        blocked(
+            "CORSNotSupportingCredentials",
+            "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’", quotedURL: true,
+            causes: [.wildcardOriginNotAllowed, .preflightWildcardOriginNotAllowed], probe: preflightOrActual),
+        blocked(
+            "CORSMIssingAllowCredentials", "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’",
+            causes: [.invalidAllowCredentials, .preflightInvalidAllowCredentials],
+            probe: "The line does not show the value sent (absent, 'True', 'false'). " + preflightOrActual),
+        blocked(
+            "CORSPreflightDidNotSucceed", "CORS preflight response did not succeed", status: true,
+            causes: [.preflightInvalidStatus]),
+        blocked(
+            "CORSInvalidAllowMethod", "invalid token ‘{token}’ in CORS header ‘Access-Control-Allow-Methods’",
+            causes: [.invalidAllowMethodsPreflightResponse]),
+        blocked(
+            "CORSInvalidAllowHeader", "invalid token ‘{token}’ in CORS header ‘Access-Control-Allow-Headers’",
+            causes: [.invalidAllowHeadersPreflightResponse]),
+        blocked(
+            "CORSMethodNotFound", "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
+            causes: [.methodDisallowedByPreflightResponse],
+            probe: "The line does not name the method: it is the one the script used (not GET, HEAD or POST, or written in lower case). `cors check URL --method M` with the script's method shows the preflight's answer."),
+        blocked(
+            "CORSMissingAllowHeaderFromPreflight",
+            "header ‘{header}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
+            causes: [.headerDisallowedByPreflightResponse]),
+        blocked(
+            "CORSExternalRedirectNotAllowed", "CORS request external redirect not allowed",
+            causes: [.preflightDisallowedRedirect]),
+        blocked(
+            "CORSDidNotSucceed", "CORS request did not succeed", status: true, causes: [], role: .followUp,
+            note:
+                "The request got no usable response: after a preflight failure this line only repeats it; on its own it is a network error (server down, connection refused or reset, TLS or DNS failure, a redirect to a URL with user:password@), not a header problem."
+        ),
+        blocked(
+            "CORSRequestNotHttp", "CORS request not http", causes: [],
+            note:
+                "The URL is not http or https (file:, a custom scheme): CORS requests need http(s). Serve the page and the API over http(s)."),
+        blocked(
+            "CORSOriginHeaderNotAdded", "CORS header ‘Origin’ cannot be added", causes: [],
+            note: "Firefox could not add the Origin header (an extension or an internal request); not a server problem."),
+        blocked(
+            "CORSDisabled", "CORS disabled", causes: [],
+            note: "The pref content.cors.disable is set in this Firefox profile; reset it in about:config."),
+        EngineMessage(
+            engine: .firefox, id: "CORSAllowHeaderFromPreflightDeprecation",
+            templates: [
+                ConsoleTemplate(
+                    "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at {url} soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."
+                )
+            ],
+            reason: ConsoleTemplate(
+                "When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`"
+            ), causes: [], role: .warning,
+            note:
+                "Not blocked (yet): the preflight answered 'Access-Control-Allow-Headers: *' and the request sends Authorization, which '*' does not cover in the Fetch standard. List Authorization explicitly in Access-Control-Allow-Headers."
+        ),
+    ]
+}
