@@ -12,6 +12,10 @@ sudo_cmd=()
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+# Real servers running `cors export` output (ExportConformanceTests): Caddy, and Express with `cors`.
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+[ -d /usr/share/nodejs/express ] || missing+=(nodejs node-express)
+[ -d /usr/share/nodejs/cors ] || missing+=(node-cors)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} for the test suite…"
     "${sudo_cmd[@]}" apt-get update -qq

@@ -8,7 +8,7 @@ public struct CORSTool: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cors",
         abstract: "CORS done right: see why a browser blocks a request, audit an API, lint a policy.",
-        subcommands: [DemoCommand.self, CheckCommand.self, ScanCommand.self, LintCommand.self]
+        subcommands: [DemoCommand.self, CheckCommand.self, ScanCommand.self, LintCommand.self, ExportCommand.self]
     )
 
     public init() {}
