@@ -36,16 +36,19 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
+        // Web syntax both sides parse the same way: tokens, IP literals, default ports, the
+        // Public Suffix List, registrable domains and same-site. Package access only.
+        .target(name: "CORSWebSyntax", swiftSettings: strictSwift),
         // The engine: policy, validation, origin matching, decisions. swift-http-types only.
         .target(
             name: "CORS",
-            dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["CORSWebSyntax", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: strictSwift
         ),
-        // The browser side of the Fetch standard, as Chromium implements it. No networking.
+        // The browser side of the Fetch standard, with one profile per engine. No networking.
         .target(
             name: "CORSBrowserModel",
-            dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: ["CORSWebSyntax", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: strictSwift
         ),
         // Logging and metrics of decisions, shared by both adapters.
@@ -94,6 +97,7 @@ let package = Package(
             name: "CORSCommandLine",
             dependencies: [
                 "CORS",
+                "CORSWebSyntax",
                 "CORSObservability",
                 "CORSBrowserModel",
                 "CORSHummingbird",
@@ -169,6 +173,7 @@ let package = Package(
             name: "CORSCommandLineTests",
             dependencies: [
                 "CORSCommandLine", "CORS", "CORSConfiguration", "CORSHummingbird", "CORSBrowserModel",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

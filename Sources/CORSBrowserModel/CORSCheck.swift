@@ -1,4 +1,5 @@
 public import HTTPTypes
+import CORSWebSyntax
 
 /// The CORS check (fetch.bs L7267) with Chromium's error mapping (`network::cors::CheckAccess`).
 ///

@@ -1,4 +1,5 @@
 import HTTPTypes
+import CORSWebSyntax
 
 extension HTTPFields {
     /// The value a browser sees for `name`: every field line with that name, each trimmed of

@@ -1,3 +1,4 @@
+import CORSWebSyntax
 /// The IP address space a host belongs to, as far as it can be told from the URL alone.
 ///
 /// Chromium decides this from the address a name resolves to; this model sees only the URL, so

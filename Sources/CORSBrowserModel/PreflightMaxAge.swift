@@ -1,3 +1,4 @@
+import CORSWebSyntax
 /// How long Chromium caches a successful preflight, from `Access-Control-Max-Age`
 /// (Chromium `ParseAccessControlMaxAge`, services/network/cors/preflight_result.cc).
 ///

@@ -1,3 +1,4 @@
+import CORSWebSyntax
 // Which request headers a page may set, and which of those a cross-origin server must approve
 // in a preflight. Spec: fetch.bs L1010-L1203; Chromium: services/network/public/cpp/cors/cors.cc
 // (`IsCorsSafelistedHeader`, `CorsUnsafeNotForbiddenRequestHeaderNames`) and

@@ -1,3 +1,4 @@
+import CORSWebSyntax
 // The Fetch standard's method rules (fetch.bs L579, L587) as Chromium applies them.
 
 enum RequestMethodRules {

@@ -1,4 +1,5 @@
 public import HTTPTypes
+import CORSWebSyntax
 
 extension RequestPlan {
     /// Judges a response to ``preflightRequest`` in Chromium's order

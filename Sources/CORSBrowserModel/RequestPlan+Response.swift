@@ -1,4 +1,5 @@
 public import HTTPTypes
+import CORSWebSyntax
 
 extension RequestPlan {
     /// The CORS-safelisted response-header names (fetch.bs L1162): always readable.

@@ -1,4 +1,5 @@
 public import HTTPTypes
+import CORSWebSyntax
 
 /// What the browser does before any byte reaches the network: which headers survive, whether
 /// a preflight is needed, and the exact preflight and actual requests it sends.

@@ -1,3 +1,4 @@
+import CORSWebSyntax
 /// The attributes of one `Set-Cookie` header value, parsed as Chromium does (RFC 6265bis
 /// §5.6, `net::ParsedCookie`): enough to tell whether the cookie will come back on a
 /// credentialed cross-site `fetch`, which is what makes a CORS setup with credentials work

@@ -1,3 +1,4 @@
+import CORSWebSyntax
 // Parsing of the comma-separated token lists CORS responses carry:
 // `Access-Control-Allow-Methods` (`#method`), `Access-Control-Allow-Headers` and
 // `Access-Control-Expose-Headers` (`#field-name`). Spec: "extract header list values" (fetch.bs),

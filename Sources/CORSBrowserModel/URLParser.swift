@@ -1,3 +1,4 @@
+import CORSWebSyntax
 // A bounded, Foundation-free parser for the URLs CORS deals with: absolute or relative
 // references to special (hierarchical) schemes, following the URL Standard's basic URL parser
 // closely enough that origins and request URLs serialize exactly as Chromium prints them.
@@ -23,15 +24,6 @@ enum URLParser {
     /// bounds every loop below.
     static let maximumLength = 2 * 1024 * 1024
 
-    static func defaultPort(ofScheme scheme: String) -> Int? {
-        switch scheme {
-        case "http", "ws": 80
-        case "https", "wss": 443
-        case "ftp": 21
-        default: nil
-        }
-    }
-
     /// Parses `input`, resolving it against `base` when it is relative. `nil` when the URL
     /// Standard would fail, or when the URL is outside what this model supports.
     static func parse(_ input: String, base: URLParts? = nil) -> URLParts? {
@@ -44,7 +36,7 @@ enum URLParser {
         bytes = bytes[firstKept...].filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
 
         if let (scheme, rest) = splitScheme(bytes) {
-            guard defaultPort(ofScheme: scheme) != nil else { return nil }
+            guard WebScheme.defaultPort(ofScheme: scheme) != nil else { return nil }
             if let base, base.scheme == scheme, !startsWithTwoSlashes(rest) {
                 // "http:foo" against an http base is a relative reference (URL Standard,
                 // "special relative or authority state").
@@ -65,7 +57,7 @@ enum URLParser {
         guard !value.unicodeScalars.contains("\u{FFFD}") else { return false }
         let asciiShaped = String(decoding: value.utf8.map { $0 < 0x80 ? $0 : UInt8(ascii: "a") }, as: UTF8.self)
         guard let (scheme, _) = splitScheme(Array(asciiShaped.utf8)) else { return false }
-        guard defaultPort(ofScheme: scheme) != nil else { return true }
+        guard WebScheme.defaultPort(ofScheme: scheme) != nil else { return true }
         return parse(asciiShaped) != nil
     }
 
@@ -167,7 +159,7 @@ enum URLParser {
         var port: Int?
         if let portBytes, !portBytes.isEmpty {
             guard let value = ASCII.decimalValue(portBytes, maximum: 65535) else { return nil }
-            port = value == defaultPort(ofScheme: scheme) ? nil : value
+            port = value == WebScheme.defaultPort(ofScheme: scheme) ? nil : value
         }
         return (host, port)
     }

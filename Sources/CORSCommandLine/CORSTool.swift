@@ -8,6 +8,7 @@ public struct CORSTool: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cors",
         abstract: "CORS done right: see why a browser blocks a request, audit an API, lint a policy.",
+        version: ToolVersion.description,
         subcommands: [DemoCommand.self, CheckCommand.self, ScanCommand.self, LintCommand.self, ExportCommand.self]
     )
 

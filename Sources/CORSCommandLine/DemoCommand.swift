@@ -183,24 +183,16 @@ struct DemoCommand: AsyncParsableCommand {
         return .object(pairs)
     }
 
-    /// The policy in the policy file's own keys and order.
+    /// The policy in the policy file's own keys and order: every key, `null` for an unset number.
     static func json(_ policy: CORSPolicy) -> JSONValue {
-        .object([
-            ("allowOrigins", .strings(policy.allowOrigins)),
-            ("allowOriginPatterns", .strings(policy.allowOriginPatterns)),
-            ("allowCredentials", .bool(policy.allowCredentials)),
-            ("allowMethods", .strings(policy.allowMethods)),
-            ("allowHeaders", .strings(policy.allowHeaders)),
-            ("exposeHeaders", .strings(policy.exposeHeaders)),
-            ("maxAge", policy.maxAge.map { .number($0) } ?? .null),
-            ("allowPrivateNetwork", .bool(policy.allowPrivateNetwork)),
-            ("preflightStatus", .number(policy.preflightStatus)),
-            ("dangerouslyAllowNullOrigin", .bool(policy.dangerouslyAllowNullOrigin)),
-            (
-                "dangerouslyAllowInsecureOriginsWithCredentials",
-                .bool(policy.dangerouslyAllowInsecureOriginsWithCredentials)
-            ),
-        ])
+        .object(
+            CORSPolicySettings.keys.map { key in
+                switch policy.settings[key] {
+                case .list(let list): (key.stringValue, .strings(list))
+                case .flag(let flag): (key.stringValue, .bool(flag))
+                case .integer(let number): (key.stringValue, number.map { .number($0) } ?? .null)
+                }
+            })
     }
 
     private func printBanner(policy: CORSPolicy, name: String, findings: [String]) {
@@ -208,15 +200,21 @@ struct DemoCommand: AsyncParsableCommand {
         say("swift-cors demo on \(framework == .vapor ? "Vapor" : "Hummingbird")")
         say("Policy \(name): valid\(findings.isEmpty ? ", no warnings" : ", \(findings.count) warning(s)")")
         for finding in findings { say("  \(finding)") }
-        say("  allowOrigins:        \(policy.allowOrigins.joined(separator: ", "))")
-        if !policy.allowOriginPatterns.isEmpty {
-            say("  allowOriginPatterns: \(policy.allowOriginPatterns.joined(separator: ", "))")
+        // Every setting that differs from its default (allowOrigins always), in the file's order.
+        for key in CORSPolicySettings.keys {
+            let value = policy.settings[key]
+            guard value != key.defaultValue || key.stringValue == "allowOrigins" else { continue }
+            let name = key.stringValue + ":"
+            let label = name + String(repeating: " ", count: max(1, 21 - name.count))
+            let shown: String
+            switch value {
+            case .list(let list): shown = list.joined(separator: ", ")
+            case .flag(let flag): shown = String(flag)
+            case .integer(let number): shown = number.map(String.init) ?? ""
+            }
+            say("  \(label)\(shown)")
         }
-        say("  allowCredentials:    \(policy.allowCredentials)")
-        say("  allowMethods:        \(policy.allowMethods.joined(separator: ", "))")
-        say("  allowHeaders:        \(policy.allowHeaders.joined(separator: ", "))")
-        say("  exposeHeaders:       \(policy.exposeHeaders.joined(separator: ", "))")
-        say("  maxAge:              \(policy.maxAge.map(String.init) ?? "not sent (browsers use 5 s)")")
+        if policy.maxAge == nil { say("  (no maxAge: browsers cache preflights for 5 s)") }
         say("API:      http://127.0.0.1:\(port)   \(Self.routes.prefix(4).joined(separator: " · ")) (and \(Self.routes.dropFirst(4).joined(separator: ", ")))")
         say("Frontend: http://localhost:\(frontendPort)   open it in a browser to watch CORS work")
         say("Try:      curl -i http://127.0.0.1:\(port)/me -H 'Origin: http://localhost:5173'")

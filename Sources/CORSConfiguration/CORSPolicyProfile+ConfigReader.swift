@@ -62,7 +62,7 @@ extension CORSPolicyProfile {
         let prefix = scope.map { $0 + "." } ?? ""
         for key in CORSPolicy.CodingKeys.allCases {
             let configKey = prefix + key.rawValue
-            let kind = CORSPolicySettings.kind(of: key)
+            let kind = key.kind
             switch Self.read(key.rawValue, kind: kind, from: scoped) {
             case .absent:
                 continue
@@ -83,11 +83,11 @@ extension CORSPolicyProfile {
 
     private enum ReadResult {
         case absent
-        case value(CORSPolicySettings.Value)
+        case value(CORSPolicyValue)
         case invalid(String)
     }
 
-    private static func read(_ name: String, kind: CORSPolicySettings.Kind, from config: ConfigReader) -> ReadResult {
+    private static func read(_ name: String, kind: CORSPolicyKey.Kind, from config: ConfigReader) -> ReadResult {
         let key = ConfigKey(name)
         switch kind {
         case .list:
@@ -100,7 +100,7 @@ extension CORSPolicyProfile {
         case .flag:
             if let flag = config.bool(forKey: key) { return .value(.flag(flag)) }
             if let text = config.string(forKey: key) { return .invalid(text) }
-        case .integer:
+        case .integer, .optionalInteger:
             if let number = config.int(forKey: key) { return .value(.integer(number)) }
             if let text = config.string(forKey: key) {
                 if let number = Int(trimmed(text)) { return .value(.integer(number)) }
@@ -110,7 +110,7 @@ extension CORSPolicyProfile {
         return .absent
     }
 
-    private static func invalidValue(_ configKey: String, text: String, kind: CORSPolicySettings.Kind) -> CORSPolicyFinding {
+    private static func invalidValue(_ configKey: String, text: String, kind: CORSPolicyKey.Kind) -> CORSPolicyFinding {
         let variable = environmentVariableName(configKey)
         return CORSPolicyFinding(
             severity: .error, code: CORSPolicyFinding.Code(.invalidValue), path: configKey,

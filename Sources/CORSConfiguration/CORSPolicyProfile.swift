@@ -109,8 +109,8 @@ public struct CORSPolicyProfile: Sendable {
     }
 
     /// Replaces one setting, and remembers where the new value came from.
-    mutating func override(_ key: CORSPolicy.CodingKeys, with value: CORSPolicySettings.Value, source: SettingSource) {
-        settings.set(key, to: value)
+    mutating func override(_ key: CORSPolicy.CodingKeys, with value: CORSPolicyValue, source: SettingSource) {
+        settings[key] = value
         sources[key] = source
         brokenKeys.remove(key)
     }
@@ -134,7 +134,7 @@ public struct CORSPolicyProfile: Sendable {
 
     private func isSuppressed(_ problem: CORSPolicyProblem) -> Bool {
         if problem.code == .noOrigins {
-            return brokenKeys.contains(.allowOrigins) || brokenKeys.contains(.allowOriginPatterns)
+            return brokenKeys.contains { ["allowOrigins", "allowOriginPatterns"].contains($0.stringValue) }
         }
         guard let key = key(of: problem.path) else { return false }
         return brokenKeys.contains(key)

@@ -58,8 +58,13 @@ struct PolicyObjectReader {
         setsCookies = flag
     }
 
+    /// What to write instead of a number a key cannot hold, for the keys whose unit matters.
+    private static let wholeNumberFix = [
+        "maxAge": "write a whole number of seconds, such as 600.", "preflightStatus": "write 204 or 200.",
+    ]
+
     private mutating func read(_ key: CORSPolicy.CodingKeys, _ node: JSONNode, path: String) {
-        let kind = CORSPolicySettings.kind(of: key)
+        let kind = key.kind
         switch (kind, node.value) {
         case (.list, .array(let elements)):
             var strings: [String] = []
@@ -76,23 +81,23 @@ struct PolicyObjectReader {
                 strings.append(text)
                 indices.append(index)
             }
-            settings.set(key, to: .list(strings))
+            settings[key] = .list(strings)
             sources[key] = .file(keyPath: path, node: node, elementIndices: indices)
         case (.flag, .bool(let flag)):
-            settings.set(key, to: .flag(flag))
+            settings[key] = .flag(flag)
             sources[key] = .file(keyPath: path, node: node, elementIndices: [])
-        case (.integer, .number(let text)):
+        case (.integer, .number(let text)), (.optionalInteger, .number(let text)):
             guard let number = Int(text) else {
                 findings.append(
                     CORSPolicyFinding(
                         severity: .error, code: CORSPolicyFinding.Code(.invalidValue), path: path,
                         message: "\(text) is not a whole number that \(key.rawValue) can hold.",
-                        fix: key == .maxAge ? "write a whole number of seconds, such as 600." : "write 204 or 200.",
+                        fix: Self.wholeNumberFix[key.stringValue] ?? "write a whole number.",
                         position: node.position))
                 brokenKeys.insert(key)
                 return
             }
-            settings.set(key, to: .integer(number))
+            settings[key] = .integer(number)
             sources[key] = .file(keyPath: path, node: node, elementIndices: [])
         default:
             findings.append(Self.wrongType(node, path: path, expected: kind))
@@ -101,14 +106,14 @@ struct PolicyObjectReader {
     }
 
     /// A value of the wrong JSON type, with the spelling to use instead when it is obvious.
-    static func wrongType(_ node: JSONNode, path: String, expected: CORSPolicySettings.Kind) -> CORSPolicyFinding {
+    static func wrongType(_ node: JSONNode, path: String, expected: CORSPolicyKey.Kind) -> CORSPolicyFinding {
         let fix: String
         switch (expected, node.value) {
         case (.list, .string(let text)):
             fix = "write an array, even for one entry: [\(node.excerpt)]" + (text.contains(",") ? ", one entry per string." : ".")
         case (.flag, .string(let text)) where text == "true" || text == "false":
             fix = "write \(text) without quotes."
-        case (.integer, .string(let text)) where Int(text) != nil:
+        case (.integer, .string(let text)) where Int(text) != nil, (.optionalInteger, .string(let text)) where Int(text) != nil:
             fix = "write \(text) without quotes."
         case (_, .null):
             fix = "remove the key to use the default, or write \(expected.description)."

@@ -1,7 +1,7 @@
 import HTTPTypes
-import Testing
+public import Testing
 
-@testable import CORS
+@testable public import CORS
 
 /// Builds an `HTTPRequest` to `https://api.example.com/me` with the given fields, in order.
 func makeRequest(_ method: HTTPRequest.Method = .get, _ fields: [HTTPField] = []) -> HTTPRequest {
@@ -48,54 +48,22 @@ func codesAndPaths(_ problems: [CORSPolicyProblem]) -> [String] {
     problems.map { "\($0.code.rawValue)@\($0.path)" }
 }
 
-/// Everything a `CORSPolicy` initializer takes, so that tables of policies can be `Sendable`
-/// values.
-struct PolicyInput: Sendable, CustomTestStringConvertible {
-    var allowOrigins: [String] = []
-    var allowOriginPatterns: [String] = []
-    var allowCredentials = false
-    var allowMethods: [String] = []
-    var allowHeaders: [String] = []
-    var exposeHeaders: [String] = []
-    var maxAge: Int? = nil
-    var allowPrivateNetwork = false
-    var preflightStatus = 204
-    var dangerouslyAllowNullOrigin = false
-    var dangerouslyAllowInsecureOriginsWithCredentials = false
+/// A policy's settings, so that tables of policies can be `Sendable` values.
+typealias PolicyInput = CORSPolicySettings
 
-    var testDescription: String {
-        var parts: [String] = []
-        if !allowOrigins.isEmpty { parts.append("origins \(allowOrigins)") }
-        if !allowOriginPatterns.isEmpty { parts.append("patterns \(allowOriginPatterns)") }
-        if allowCredentials { parts.append("credentials") }
-        if !allowMethods.isEmpty { parts.append("methods \(allowMethods)") }
-        if !allowHeaders.isEmpty { parts.append("headers \(allowHeaders)") }
-        if !exposeHeaders.isEmpty { parts.append("expose \(exposeHeaders)") }
-        if let maxAge { parts.append("maxAge \(maxAge)") }
-        if allowPrivateNetwork { parts.append("PNA") }
-        if preflightStatus != 204 { parts.append("status \(preflightStatus)") }
-        if dangerouslyAllowNullOrigin { parts.append("null opt-in") }
-        if dangerouslyAllowInsecureOriginsWithCredentials { parts.append("insecure opt-in") }
-        return parts.joined(separator: ", ")
+extension CORSPolicySettings: CustomTestStringConvertible {
+    /// The settings that differ from their defaults, `allowOrigins: [...], allowCredentials: true`.
+    public var testDescription: String {
+        Self.keys.filter { self[$0] != $0.defaultValue }.map { key in
+            switch self[key] {
+            case .list(let list): "\(key): \(list)"
+            case .flag(let flag): "\(key): \(flag)"
+            case .integer(let number): "\(key): \(number.map(String.init) ?? "nil")"
+            }
+        }.joined(separator: ", ")
     }
 
-    func make() throws(CORSPolicyError) -> CORSPolicy {
-        try CORSPolicy(
-            allowOrigins: allowOrigins, allowOriginPatterns: allowOriginPatterns,
-            allowCredentials: allowCredentials, allowMethods: allowMethods, allowHeaders: allowHeaders,
-            exposeHeaders: exposeHeaders, maxAge: maxAge, allowPrivateNetwork: allowPrivateNetwork,
-            preflightStatus: preflightStatus, dangerouslyAllowNullOrigin: dangerouslyAllowNullOrigin,
-            dangerouslyAllowInsecureOriginsWithCredentials: dangerouslyAllowInsecureOriginsWithCredentials)
-    }
-
-    func problems() -> [CORSPolicyProblem] {
-        CORSPolicy.problems(
-            allowOrigins: allowOrigins, allowOriginPatterns: allowOriginPatterns,
-            allowCredentials: allowCredentials, allowMethods: allowMethods, allowHeaders: allowHeaders,
-            exposeHeaders: exposeHeaders, maxAge: maxAge, allowPrivateNetwork: allowPrivateNetwork,
-            preflightStatus: preflightStatus, dangerouslyAllowNullOrigin: dangerouslyAllowNullOrigin,
-            dangerouslyAllowInsecureOriginsWithCredentials: dangerouslyAllowInsecureOriginsWithCredentials)
-    }
+    func make() throws(CORSPolicyError) -> CORSPolicy { try policy() }
 }
 
 /// Constructs a policy the test requires to be valid; records the error otherwise.

@@ -77,12 +77,7 @@ private func loadWithConfiguration(_ bytes: [UInt8]) -> CORSPolicy? {
 /// A policy that validated: it has no error, and the engine keeps its promises on its own
 /// origins and on origins it does not list.
 private func checkValidPolicy(_ policy: CORSPolicy) {
-    let problems = CORSPolicy.problems(
-        allowOrigins: policy.allowOrigins, allowOriginPatterns: policy.allowOriginPatterns,
-        allowCredentials: policy.allowCredentials, allowMethods: policy.allowMethods, allowHeaders: policy.allowHeaders,
-        exposeHeaders: policy.exposeHeaders, maxAge: policy.maxAge, allowPrivateNetwork: policy.allowPrivateNetwork,
-        preflightStatus: policy.preflightStatus, dangerouslyAllowNullOrigin: policy.dangerouslyAllowNullOrigin,
-        dangerouslyAllowInsecureOriginsWithCredentials: policy.dangerouslyAllowInsecureOriginsWithCredentials)
+    let problems = policy.settings.problems()
     require(!problems.contains { $0.severity == .error }, "a constructed policy has errors: \(problems)")
     require(problems == policy.warnings, "warnings differ from problems(…)")
 

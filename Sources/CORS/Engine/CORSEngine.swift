@@ -1,4 +1,5 @@
 public import HTTPTypes
+import CORSWebSyntax
 
 /// Decides what a ``CORSPolicy`` means for a request: a pure function from an `HTTPRequest`
 /// to a ``CORSDecision``, with the policy compiled once.
@@ -90,7 +91,7 @@ public struct CORSEngine: Sendable {
 
     private func preflightOutcome(_ facts: RequestFacts, request: HTTPRequest) -> CORSDecision.Outcome {
         guard facts.requestMethodCount == 1, let method = facts.requestMethod,
-            HTTPToken.isToken(method)
+            ASCII.isToken(method)
         else { return .preflightDenied(.malformedRequestMethod) }
         // Fetch "CORS-preflight fetch" step 7: safelisted methods always pass; otherwise the
         // comparison is case-sensitive, as in the browser.

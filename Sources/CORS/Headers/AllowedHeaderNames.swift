@@ -1,3 +1,4 @@
+import CORSWebSyntax
 /// The compiled `allowHeaders` of a policy: lowercased names compared case-insensitively
 /// against request bytes, without allocating.
 struct AllowedHeaderNames: Sendable {
@@ -27,7 +28,7 @@ struct AllowedHeaderNames: Sendable {
         guard name.count < namesByLength.count else { return false }
         for candidate in namesByLength[name.count] {
             var equal = true
-            for (byte, expected) in zip(name, candidate) where HTTPToken.lowercased(byte) != expected {
+            for (byte, expected) in zip(name, candidate) where ASCII.lowercased(byte) != expected {
                 equal = false
                 break
             }
@@ -40,6 +41,6 @@ struct AllowedHeaderNames: Sendable {
 
     private static func isAuthorization(_ name: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
         name.count == authorization.count
-            && zip(name, authorization).allSatisfy { HTTPToken.lowercased($0) == $1 }
+            && zip(name, authorization).allSatisfy { ASCII.lowercased($0) == $1 }
     }
 }

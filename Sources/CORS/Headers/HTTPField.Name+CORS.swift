@@ -2,7 +2,7 @@ public import HTTPTypes
 
 extension HTTPField.Name {
     /// `Access-Control-Request-Private-Network`, sent by Chromium on a Private Network Access
-    /// preflight (a legacy, warning-only mechanism: see ``CORSPolicy/allowPrivateNetwork``).
+    /// preflight (a legacy, warning-only mechanism: see the policy's `allowPrivateNetwork` setting).
     public static var accessControlRequestPrivateNetwork: Self { PrivateNetworkAccessNames.request }
 
     /// `Access-Control-Allow-Private-Network`, the answer to a Private Network Access preflight.

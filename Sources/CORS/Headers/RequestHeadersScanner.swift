@@ -1,4 +1,5 @@
 import HTTPTypes
+import CORSWebSyntax
 
 /// Reads `Access-Control-Request-Headers` tolerantly — any case, any order, optional
 /// whitespace, empty elements, values split over several field lines (as some proxies do) —
@@ -46,10 +47,10 @@ enum RequestHeadersScanner {
             elements += 1
             guard elements <= maximumElements else { return .tooLarge(byteCount: value.count) }
             var name = value[start..<end]
-            while let first = name.first, HTTPToken.isOptionalWhitespace(first) { name = name.dropFirst() }
-            while let last = name.last, HTTPToken.isOptionalWhitespace(last) { name = name.dropLast() }
+            while let first = name.first, ASCII.isOptionalWhitespace(first) { name = name.dropFirst() }
+            while let last = name.last, ASCII.isOptionalWhitespace(last) { name = name.dropLast() }
             if !name.isEmpty {
-                guard name.allSatisfy(HTTPToken.isTokenCharacter) else { return .malformed }
+                guard name.allSatisfy(ASCII.isTokenByte) else { return .malformed }
                 if !allowed.allows(name) {
                     return .notAllowed(name: String(decoding: name, as: UTF8.self).lowercased())
                 }

@@ -1,3 +1,4 @@
+import CORSWebSyntax
 /// A compiled entry of `allowOriginPatterns`: `https://*.example.com` (one or more subdomain
 /// labels, never the bare domain), `http://localhost:*` (any port), or both at once.
 ///
@@ -40,7 +41,7 @@ struct OriginPattern: Sendable, Hashable {
         case "*": self.port = .any
         case let digits?:
             let value = Int(digits) ?? 0
-            self.port = value == SerializedOrigin.defaultPort(ofScheme: scheme) ? .none : .exact(value)
+            self.port = value == WebScheme.defaultPort(ofScheme: scheme) ? .none : .exact(value)
         }
         self.text = text
     }
@@ -90,7 +91,7 @@ struct OriginPattern: Sendable, Hashable {
         // ":" followed by 1…5 digits without a leading zero: the only form a browser sends.
         let digits = portBytes.dropFirst()
         guard portBytes.first == UInt8(ascii: ":"), (1...5).contains(digits.count),
-            digits.first != UInt8(ascii: "0"), digits.allSatisfy(HostSyntax.isDigit)
+            digits.first != UInt8(ascii: "0"), digits.allSatisfy(ASCII.isDigit)
         else { return false }
         var value = 0
         for digit in digits { value = value * 10 + Int(digit - UInt8(ascii: "0")) }

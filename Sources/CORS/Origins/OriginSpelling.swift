@@ -1,3 +1,4 @@
+import CORSWebSyntax
 /// What a person wrote as an origin (or origin pattern) in a policy, taken apart leniently so
 /// that every deviation from a serialized origin can be reported with the spelling that was
 /// probably meant.
@@ -23,7 +24,7 @@ struct OriginSpelling: Sendable {
     /// The port as a number, or `nil` when absent, default, `*` or invalid.
     var port: Int? {
         guard let portText, let value = Int(portText), (1...65535).contains(value) else { return nil }
-        return value == SerializedOrigin.defaultPort(ofScheme: scheme) ? nil : value
+        return value == WebScheme.defaultPort(ofScheme: scheme) ? nil : value
     }
 
     /// The canonical spelling: what a browser would send for the origin the person meant.
@@ -217,7 +218,7 @@ struct OriginSpelling: Sendable {
                             "\(shown) ends with ':' but names no port.",
                             "remove the ':' or add the port"
                         ))
-                } else if !portText.utf8.allSatisfy(HostSyntax.isDigit) || portText.utf8.count > 5
+                } else if !portText.utf8.allSatisfy(ASCII.isDigit) || portText.utf8.count > 5
                     || !(1...65535).contains(Int(portText) ?? 0)
                 {
                     findings.append(
@@ -227,7 +228,7 @@ struct OriginSpelling: Sendable {
                             "write a valid port"
                         ))
                 } else if let value = Int(portText),
-                    value == SerializedOrigin.defaultPort(ofScheme: self.scheme)
+                    value == WebScheme.defaultPort(ofScheme: self.scheme)
                 {
                     findings.append(
                         (
@@ -303,7 +304,7 @@ struct OriginSpelling: Sendable {
     private static func isSchemeSyntax(_ scheme: String) -> Bool {
         guard let first = scheme.utf8.first, first &- UInt8(ascii: "a") < 26 else { return false }
         return scheme.utf8.allSatisfy { byte in
-            byte &- UInt8(ascii: "a") < 26 || HostSyntax.isDigit(byte) || byte == UInt8(ascii: "+")
+            byte &- UInt8(ascii: "a") < 26 || ASCII.isDigit(byte) || byte == UInt8(ascii: "+")
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
         }
     }

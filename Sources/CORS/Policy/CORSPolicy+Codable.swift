@@ -1,10 +1,6 @@
 extension CORSPolicy: Codable {
-    /// The JSON keys of a policy, as in the project's policy files.
-    public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
-        case allowOrigins, allowOriginPatterns, allowCredentials, allowMethods, allowHeaders
-        case exposeHeaders, maxAge, allowPrivateNetwork, preflightStatus
-        case dangerouslyAllowNullOrigin, dangerouslyAllowInsecureOriginsWithCredentials
-    }
+    /// The JSON keys of a policy, as in the project's policy files: ``CORSPolicySettings/keys``.
+    public typealias CodingKeys = CORSPolicyKey
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -19,31 +15,23 @@ extension CORSPolicy: Codable {
     public init(from decoder: any Decoder) throws {
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys
             .map(\.stringValue)
-            .filter { CodingKeys(rawValue: $0) == nil }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        func list(_ key: CodingKeys) throws -> [String] {
-            try container.decodeIfPresent([String].self, forKey: key) ?? []
-        }
-        func flag(_ key: CodingKeys) throws -> Bool {
-            try container.decodeIfPresent(Bool.self, forKey: key) ?? false
+            .filter { CORSPolicyKey(stringValue: $0) == nil }
+        let container = try decoder.container(keyedBy: CORSPolicyKey.self)
+        var settings = CORSPolicySettings()
+        for key in CORSPolicySettings.keys {
+            switch key.kind {
+            case .list:
+                if let list = try container.decodeIfPresent([String].self, forKey: key) { settings[key] = .list(list) }
+            case .flag:
+                if let flag = try container.decodeIfPresent(Bool.self, forKey: key) { settings[key] = .flag(flag) }
+            case .integer, .optionalInteger:
+                if let number = try container.decodeIfPresent(Int.self, forKey: key) { settings[key] = .integer(number) }
+            }
         }
         let unknownProblems = unknown.sorted().map(CORSPolicy.unknownKeyProblem)
         do {
-            try self.init(
-                allowOrigins: list(.allowOrigins),
-                allowOriginPatterns: list(.allowOriginPatterns),
-                allowCredentials: flag(.allowCredentials),
-                allowMethods: list(.allowMethods),
-                allowHeaders: list(.allowHeaders),
-                exposeHeaders: list(.exposeHeaders),
-                maxAge: container.decodeIfPresent(Int.self, forKey: .maxAge),
-                allowPrivateNetwork: flag(.allowPrivateNetwork),
-                preflightStatus: container.decodeIfPresent(Int.self, forKey: .preflightStatus) ?? 204,
-                dangerouslyAllowNullOrigin: flag(.dangerouslyAllowNullOrigin),
-                dangerouslyAllowInsecureOriginsWithCredentials: flag(
-                    .dangerouslyAllowInsecureOriginsWithCredentials)
-            )
-        } catch let error as CORSPolicyError {
+            try self.init(settings)
+        } catch {
             throw CORSPolicyError(problems: unknownProblems + error.problems)
         }
         if !unknownProblems.isEmpty {
@@ -51,31 +39,30 @@ extension CORSPolicy: Codable {
         }
     }
 
-    /// Encodes the policy with the keys of ``CodingKeys``, leaving out settings at their default.
+    /// Encodes the policy with the keys of ``CORSPolicySettings/keys``. The origin, credential,
+    /// method and header lists are always written, so that a reader sees what is allowed; the
+    /// other settings only when they differ from their default.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(allowOrigins, forKey: .allowOrigins)
-        if !allowOriginPatterns.isEmpty {
-            try container.encode(allowOriginPatterns, forKey: .allowOriginPatterns)
-        }
-        try container.encode(allowCredentials, forKey: .allowCredentials)
-        try container.encode(allowMethods, forKey: .allowMethods)
-        try container.encode(allowHeaders, forKey: .allowHeaders)
-        try container.encode(exposeHeaders, forKey: .exposeHeaders)
-        try container.encodeIfPresent(maxAge, forKey: .maxAge)
-        try container.encode(allowPrivateNetwork, forKey: .allowPrivateNetwork)
-        if preflightStatus != 204 { try container.encode(preflightStatus, forKey: .preflightStatus) }
-        if dangerouslyAllowNullOrigin {
-            try container.encode(true, forKey: .dangerouslyAllowNullOrigin)
-        }
-        if dangerouslyAllowInsecureOriginsWithCredentials {
-            try container.encode(true, forKey: .dangerouslyAllowInsecureOriginsWithCredentials)
+        var container = encoder.container(keyedBy: CORSPolicyKey.self)
+        for key in CORSPolicySettings.keys {
+            let value = settings[key]
+            if value == key.defaultValue && !Self.alwaysEncoded.contains(key.stringValue) { continue }
+            switch value {
+            case .list(let list): try container.encode(list, forKey: key)
+            case .flag(let flag): try container.encode(flag, forKey: key)
+            case .integer(let number): try container.encodeIfPresent(number, forKey: key)
+            }
         }
     }
 
+    /// Keys written even at their default: what a reader of the policy looks for first.
+    private static let alwaysEncoded: Set = [
+        "allowOrigins", "allowCredentials", "allowMethods", "allowHeaders", "exposeHeaders", "allowPrivateNetwork",
+    ]
+
     /// The problem reported for a key that a policy does not have, with the closest known key.
     public static func unknownKeyProblem(_ key: String) -> CORSPolicyProblem {
-        let known = CodingKeys.allCases.map(\.rawValue)
+        let known = CORSPolicySettings.keys.map(\.stringValue)
         let fix: String
         if let closest = closestSpelling(to: key, among: known) {
             fix = "did you mean \"\(closest)\"?"

@@ -15,52 +15,36 @@
 /// )
 /// ```
 ///
-/// The JSON form uses the same keys (see ``CodingKeys``); decoding validates too, and refuses
+/// The JSON form uses the keys of ``CORSPolicySettings``; decoding validates too, and refuses
 /// unknown keys so that a typo never silently changes what is allowed.
+@dynamicMemberLookup
 public struct CORSPolicy: Sendable, Hashable {
-    // Hashable compares the settings, and only whether an origin predicate is set: closures
-    // have no identity.
-    /// Exact serialized origins (`https://app.example.com`, `http://localhost:5173`), or `*` for
-    /// any origin (only without credentials).
-    public let allowOrigins: [String]
-    /// Structured patterns: `https://*.example.com` (one or more subdomain labels; the bare
-    /// domain only if listed in ``allowOrigins``) and `http://localhost:*` (any port).
-    public let allowOriginPatterns: [String]
-    /// Whether requests with cookies or HTTP authentication may read responses
-    /// (`Access-Control-Allow-Credentials: true`).
-    public let allowCredentials: Bool
-    /// Methods a preflight may ask for, case-sensitive as browsers compare them. GET, HEAD and
-    /// POST need no listing. `*` allows any method, only without credentials.
-    public let allowMethods: [String]
-    /// Request headers a preflight may ask for, case-insensitive. `*` allows any name except
-    /// `Authorization` (which must be listed), only without credentials.
-    public let allowHeaders: [String]
-    /// Response headers that scripts may read beyond the safelisted ones. `*` exposes all,
-    /// only without credentials.
-    public let exposeHeaders: [String]
-    /// How long, in seconds, a browser may cache a preflight result; `nil` sends no
-    /// `Access-Control-Max-Age` (browsers then use 5 seconds). Chromium caps it at 7200.
-    public let maxAge: Int?
-    /// Whether to answer Chromium's legacy Private Network Access preflights with
-    /// `Access-Control-Allow-Private-Network: true`. PNA is on hold and was never enforced.
-    public let allowPrivateNetwork: Bool
-    /// The status of a successful preflight response: 204 (default) or 200.
-    public let preflightStatus: Int
-    /// Allows the origin `null`. Sandboxed iframes and `data:` documents of *any* site send it,
-    /// so trusting it trusts everybody; hence the name.
-    public let dangerouslyAllowNullOrigin: Bool
-    /// Allows plain-`http` non-loopback origins together with credentials, which a network
-    /// attacker can impersonate.
-    public let dangerouslyAllowInsecureOriginsWithCredentials: Bool
-    /// Decides origins that neither ``allowOrigins`` nor ``allowOriginPatterns`` trusts, such
-    /// as tenants kept in a database. Not part of the JSON form.
+    /// The validated settings. Each one reads directly on the policy too: `policy.allowOrigins`,
+    /// `policy.maxAge` (see ``CORSPolicySettings`` for what each means).
+    public let settings: CORSPolicySettings
+    /// Decides origins that neither `allowOrigins` nor `allowOriginPatterns` trusts, such as
+    /// tenants kept in a database. Not part of the JSON form.
     public let originPredicate: CORSOriginPredicate?
 
     /// Problems that do not prevent the policy from working but probably deserve attention,
     /// such as a `maxAge` above Chromium's cap or `*` origins.
-    public private(set) var warnings: [CORSPolicyProblem] = []
+    public let warnings: [CORSPolicyProblem]
 
-    /// Validates and creates a policy.
+    /// Validates and creates a policy from `settings`.
+    ///
+    /// - Throws: ``CORSPolicyError`` listing every error and warning when any rule is broken.
+    public init(_ settings: CORSPolicySettings, originPredicate: CORSOriginPredicate? = nil) throws(CORSPolicyError) {
+        let problems = PolicyValidator.problems(in: settings, hasOriginPredicate: originPredicate != nil)
+        if problems.contains(where: { $0.severity == .error }) {
+            throw CORSPolicyError(problems: problems)
+        }
+        self.settings = settings
+        self.originPredicate = originPredicate
+        self.warnings = problems
+    }
+
+    /// Validates and creates a policy; each argument is the setting of the same name in
+    /// ``CORSPolicySettings``.
     ///
     /// - Throws: ``CORSPolicyError`` listing every error and warning when any rule is broken.
     public init(
@@ -77,24 +61,18 @@ public struct CORSPolicy: Sendable, Hashable {
         dangerouslyAllowInsecureOriginsWithCredentials: Bool = false,
         originPredicate: CORSOriginPredicate? = nil
     ) throws(CORSPolicyError) {
-        self.allowOrigins = allowOrigins
-        self.allowOriginPatterns = allowOriginPatterns
-        self.allowCredentials = allowCredentials
-        self.allowMethods = allowMethods
-        self.allowHeaders = allowHeaders
-        self.exposeHeaders = exposeHeaders
-        self.maxAge = maxAge
-        self.allowPrivateNetwork = allowPrivateNetwork
-        self.preflightStatus = preflightStatus
-        self.dangerouslyAllowNullOrigin = dangerouslyAllowNullOrigin
-        self.dangerouslyAllowInsecureOriginsWithCredentials =
-            dangerouslyAllowInsecureOriginsWithCredentials
-        self.originPredicate = originPredicate
-        let problems = PolicyValidator.problems(in: self)
-        if problems.contains(where: { $0.severity == .error }) {
-            throw CORSPolicyError(problems: problems)
-        }
-        self.warnings = problems
+        let settings = CORSPolicySettings(
+            allowOrigins: allowOrigins, allowOriginPatterns: allowOriginPatterns, allowCredentials: allowCredentials,
+            allowMethods: allowMethods, allowHeaders: allowHeaders, exposeHeaders: exposeHeaders, maxAge: maxAge,
+            allowPrivateNetwork: allowPrivateNetwork, preflightStatus: preflightStatus,
+            dangerouslyAllowNullOrigin: dangerouslyAllowNullOrigin,
+            dangerouslyAllowInsecureOriginsWithCredentials: dangerouslyAllowInsecureOriginsWithCredentials)
+        try self.init(settings, originPredicate: originPredicate)
+    }
+
+    /// A setting of the policy: `policy.allowOrigins`.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<CORSPolicySettings, Value>) -> Value {
+        settings[keyPath: keyPath]
     }
 
     /// Validates a policy without throwing: every error and warning, in the order of the keys.
@@ -112,49 +90,26 @@ public struct CORSPolicy: Sendable, Hashable {
         dangerouslyAllowNullOrigin: Bool = false,
         dangerouslyAllowInsecureOriginsWithCredentials: Bool = false
     ) -> [CORSPolicyProblem] {
-        do {
-            let policy = try CORSPolicy(
-                allowOrigins: allowOrigins, allowOriginPatterns: allowOriginPatterns,
-                allowCredentials: allowCredentials, allowMethods: allowMethods,
-                allowHeaders: allowHeaders, exposeHeaders: exposeHeaders, maxAge: maxAge,
-                allowPrivateNetwork: allowPrivateNetwork, preflightStatus: preflightStatus,
-                dangerouslyAllowNullOrigin: dangerouslyAllowNullOrigin,
-                dangerouslyAllowInsecureOriginsWithCredentials:
-                    dangerouslyAllowInsecureOriginsWithCredentials)
-            return policy.warnings
-        } catch {
-            return error.problems
-        }
+        CORSPolicySettings(
+            allowOrigins: allowOrigins, allowOriginPatterns: allowOriginPatterns, allowCredentials: allowCredentials,
+            allowMethods: allowMethods, allowHeaders: allowHeaders, exposeHeaders: exposeHeaders, maxAge: maxAge,
+            allowPrivateNetwork: allowPrivateNetwork, preflightStatus: preflightStatus,
+            dangerouslyAllowNullOrigin: dangerouslyAllowNullOrigin,
+            dangerouslyAllowInsecureOriginsWithCredentials: dangerouslyAllowInsecureOriginsWithCredentials
+        ).problems()
     }
 }
 
 extension CORSPolicy {
-    /// Equal when every setting is equal and both have, or both lack, an origin predicate.
+    /// Equal when every setting is equal and both have, or both lack, an origin predicate
+    /// (closures have no identity).
     public static func == (lhs: CORSPolicy, rhs: CORSPolicy) -> Bool {
-        lhs.allowOrigins == rhs.allowOrigins && lhs.allowOriginPatterns == rhs.allowOriginPatterns
-            && lhs.allowCredentials == rhs.allowCredentials && lhs.allowMethods == rhs.allowMethods
-            && lhs.allowHeaders == rhs.allowHeaders && lhs.exposeHeaders == rhs.exposeHeaders
-            && lhs.maxAge == rhs.maxAge && lhs.allowPrivateNetwork == rhs.allowPrivateNetwork
-            && lhs.preflightStatus == rhs.preflightStatus
-            && lhs.dangerouslyAllowNullOrigin == rhs.dangerouslyAllowNullOrigin
-            && lhs.dangerouslyAllowInsecureOriginsWithCredentials
-                == rhs.dangerouslyAllowInsecureOriginsWithCredentials
-            && (lhs.originPredicate == nil) == (rhs.originPredicate == nil)
+        lhs.settings == rhs.settings && (lhs.originPredicate == nil) == (rhs.originPredicate == nil)
     }
 
     /// Hashes the settings consistently with ``==(_:_:)``.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(allowOrigins)
-        hasher.combine(allowOriginPatterns)
-        hasher.combine(allowCredentials)
-        hasher.combine(allowMethods)
-        hasher.combine(allowHeaders)
-        hasher.combine(exposeHeaders)
-        hasher.combine(maxAge)
-        hasher.combine(allowPrivateNetwork)
-        hasher.combine(preflightStatus)
-        hasher.combine(dangerouslyAllowNullOrigin)
-        hasher.combine(dangerouslyAllowInsecureOriginsWithCredentials)
+        hasher.combine(settings)
         hasher.combine(originPredicate == nil)
     }
 }

@@ -1,11 +1,12 @@
+import CORSWebSyntax
 /// Every rule a policy is checked against, in one place. Each rule reports with a stable
 /// ``CORSPolicyProblem/Code``, the key path, what is wrong and what to write instead.
 enum PolicyValidator {
-    static func problems(in policy: CORSPolicy) -> [CORSPolicyProblem] {
+    static func problems(in policy: CORSPolicySettings, hasOriginPredicate: Bool) -> [CORSPolicyProblem] {
         var report = Report()
         checkOrigins(policy, &report)
         checkPatterns(policy, &report)
-        if policy.allowOrigins.isEmpty && policy.allowOriginPatterns.isEmpty && policy.originPredicate == nil {
+        if policy.allowOrigins.isEmpty && policy.allowOriginPatterns.isEmpty && !hasOriginPredicate {
             report.error(
                 .noOrigins, "allowOrigins",
                 "No origin and no pattern is allowed, so every cross-origin request would be refused.",
@@ -32,7 +33,7 @@ enum PolicyValidator {
 
     // MARK: - Origins
 
-    private static func checkOrigins(_ policy: CORSPolicy, _ report: inout Report) {
+    private static func checkOrigins(_ policy: CORSPolicySettings, _ report: inout Report) {
         var seen: [String: Int] = [:]
         let hasWildcard = policy.allowOrigins.contains("*")
         for (index, written) in policy.allowOrigins.enumerated() {
@@ -94,7 +95,7 @@ enum PolicyValidator {
 
     // MARK: - Patterns
 
-    private static func checkPatterns(_ policy: CORSPolicy, _ report: inout Report) {
+    private static func checkPatterns(_ policy: CORSPolicySettings, _ report: inout Report) {
         var seen: [String: Int] = [:]
         for (index, written) in policy.allowOriginPatterns.enumerated() {
             let path = "allowOriginPatterns[\(index)]"
@@ -170,7 +171,7 @@ enum PolicyValidator {
 
     // MARK: - Methods
 
-    private static func checkMethods(_ policy: CORSPolicy, _ report: inout Report) {
+    private static func checkMethods(_ policy: CORSPolicySettings, _ report: inout Report) {
         var seen: [String: Int] = [:]
         for (index, method) in policy.allowMethods.enumerated() {
             let path = "allowMethods[\(index)]"
@@ -183,7 +184,7 @@ enum PolicyValidator {
                 }
                 continue
             }
-            guard HTTPToken.isToken(method) else {
+            guard ASCII.isToken(method) else {
                 report.error(
                     .invalidMethod, path, "\"\(method)\" is not a valid HTTP method name (an RFC 9110 token).",
                     "write the method name alone, e.g. \"PATCH\"; one method per entry.")
@@ -221,7 +222,7 @@ enum PolicyValidator {
 
     // MARK: - Headers
 
-    private static func checkAllowHeaders(_ policy: CORSPolicy, _ report: inout Report) {
+    private static func checkAllowHeaders(_ policy: CORSPolicySettings, _ report: inout Report) {
         var seen: [String: Int] = [:]
         for (index, name) in policy.allowHeaders.enumerated() {
             let path = "allowHeaders[\(index)]"
@@ -234,7 +235,7 @@ enum PolicyValidator {
                 }
                 continue
             }
-            guard HTTPToken.isToken(name) else {
+            guard ASCII.isToken(name) else {
                 report.error(
                     .invalidHeaderName, path, "\"\(name)\" is not a valid header name (an RFC 9110 token).",
                     "write the header name alone, e.g. \"X-Request-Id\"; one name per entry.")
@@ -252,7 +253,7 @@ enum PolicyValidator {
         }
     }
 
-    private static func checkExposeHeaders(_ policy: CORSPolicy, _ report: inout Report) {
+    private static func checkExposeHeaders(_ policy: CORSPolicySettings, _ report: inout Report) {
         var seen: [String: Int] = [:]
         for (index, name) in policy.exposeHeaders.enumerated() {
             let path = "exposeHeaders[\(index)]"
@@ -265,7 +266,7 @@ enum PolicyValidator {
                 }
                 continue
             }
-            guard HTTPToken.isToken(name) else {
+            guard ASCII.isToken(name) else {
                 report.error(
                     .invalidHeaderName, path, "\"\(name)\" is not a valid header name (an RFC 9110 token).",
                     "write the header name alone, e.g. \"X-Request-Id\"; one name per entry.")
@@ -308,7 +309,7 @@ enum PolicyValidator {
     /// The largest `maxAge` accepted at all: the highest cap of any browser (Firefox).
     static let maximumMaxAge = 86400
 
-    private static func checkPreflight(_ policy: CORSPolicy, _ report: inout Report) {
+    private static func checkPreflight(_ policy: CORSPolicySettings, _ report: inout Report) {
         if let maxAge = policy.maxAge {
             if maxAge < 0 || maxAge > maximumMaxAge {
                 report.error(

@@ -22,7 +22,7 @@ public struct CORSPolicyTable: Sendable {
     /// Compiles a table.
     ///
     /// - Parameters:
-    ///   - default: The policy for paths no prefix matches.
+    ///   - policy: The policy for paths no prefix matches.
     ///   - routes: Path prefixes such as `/public` or `/api/v1/account`. A prefix matches the path
     ///     itself and everything below it (`/public`, `/public/x`), never `/publicity`.
     public init(default policy: CORSPolicy, routes: [String: CORSPolicy] = [:]) {

@@ -1,6 +1,7 @@
 import CORS
 import CORSBrowserModel
 import HTTPTypes
+import CORSWebSyntax
 
 /// Turns what the browser model concluded into the tutorial's pitfalls by name and concrete
 /// fixes: the response header to send, and the setting to change in a swift-cors `CORSPolicy`
@@ -468,9 +469,8 @@ enum CheckAdvisor {
     /// itself for IP addresses, `localhost` and other hosts without one); ports never matter.
     /// An opaque (`null`) page origin is never same-site.
     static func isSameSite(page: WebOrigin, url: WebURL) -> Bool {
-        guard case .tuple(let scheme, let host, _) = page, scheme == url.scheme else { return false }
-        func site(_ host: String) -> String { RegistrableDomain.of(host) ?? host }
-        return site(host) == site(url.host)
+        guard case .tuple(let scheme, let host, _) = page else { return false }
+        return SchemefulSite(scheme: scheme, host: host) == SchemefulSite(scheme: url.scheme, host: url.host)
     }
 
     /// The `Set-Cookie` value with `SameSite=None; Secure` and without another SameSite.

@@ -1,5 +1,6 @@
 import CORS
 import CORSBrowserModel
+import CORSWebSyntax
 
 /// Derives probe origins from the target's host and registrable domain AND from every origin
 /// the API trusts — the scanners that derive them from the target alone miss the checks that

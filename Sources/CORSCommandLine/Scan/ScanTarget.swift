@@ -1,5 +1,6 @@
 import CORS
 import CORSBrowserModel
+import CORSWebSyntax
 
 /// A URL to scan, taken apart for deriving probes.
 struct ScanTarget: Sendable, Hashable {

@@ -1,6 +1,7 @@
 import CORS
 import CORSBrowserModel
 import HTTPTypes
+import CORSWebSyntax
 
 /// What a scan of one target found.
 struct TargetReport: Sendable, Hashable {

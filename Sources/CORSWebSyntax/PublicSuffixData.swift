@@ -2,6 +2,10 @@
 // (https://publicsuffix.org/list/, Mozilla Public License 2.0). Do not edit.
 
 extension PublicSuffixList {
+    /// The publication date of the embedded list.
+    package static let date = "2023-02-09"
+    /// Where the embedded list comes from.
+    package static let source = "https://publicsuffix.org/list/public_suffix_list.dat"
     /// One rule a line, in the list's own syntax (`*.` wildcards, `!` exceptions), ASCII only.
     static let rulesText = """
 !city.kawasaki.jp

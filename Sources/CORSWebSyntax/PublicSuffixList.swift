@@ -2,7 +2,7 @@
 /// would trust a whole public suffix (`https://*.com`, `https://*.co.uk`, `https://*.github.io`).
 ///
 /// Only the validator uses it, never the per-request path, so it is parsed lazily once.
-enum PublicSuffixList {
+package enum PublicSuffixList {
     private struct Rules: Sendable {
         var exact: Set<String> = []
         var wildcardParents: Set<String> = []
@@ -29,7 +29,7 @@ enum PublicSuffixList {
     /// Follows the list's algorithm: an exception rule wins, then an exact rule, then a
     /// wildcard rule on the parent; a single unlisted label counts as a suffix (the "*" default
     /// rule), so an unknown TLD is treated as public.
-    static func isPublicSuffix(_ host: String) -> Bool {
+    package static func isPublicSuffix(_ host: String) -> Bool {
         // Every name under localhost resolves to the loopback interface (RFC 6761), so
         // `http://*.localhost:*` trusts only this machine.
         if host == "localhost" { return false }

@@ -2,7 +2,7 @@
 // Chromium's GURL) does, so that `http://0x7f.1/` has the origin `http://127.0.0.1` and
 // `http://[0:0::1]/` has the origin `http://[::1]`.
 
-enum IPAddressLiteral: Hashable {
+package enum IPAddressLiteral: Hashable, Sendable {
     case v4(UInt32)
     case v6([UInt16])
 
@@ -11,7 +11,7 @@ enum IPAddressLiteral: Hashable {
     /// Whether the URL Standard treats `host` as an IPv4 address: its last dot-separated label
     /// is all digits or parses as a `0x` number. Such a host must then parse as IPv4 or the
     /// whole URL is invalid (`http://1.2.3.256/` fails, `http://example.1/` fails).
-    static func endsInANumber(_ host: [UInt8]) -> Bool {
+    package static func endsInANumber(_ host: [UInt8]) -> Bool {
         var labels = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         if labels.last?.isEmpty == true {
             if labels.count == 1 { return false }
@@ -24,7 +24,7 @@ enum IPAddressLiteral: Hashable {
 
     /// Parses an IPv4 host in any of the forms the URL Standard accepts (`127.1`, `0x7f.0.0.1`,
     /// `017700000001`). `nil` on failure.
-    static func parseIPv4(_ host: [UInt8]) -> UInt32? {
+    package static func parseIPv4(_ host: [UInt8]) -> UInt32? {
         var labels = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         if labels.last?.isEmpty == true, labels.count > 1 { labels.removeLast() }
         guard !labels.isEmpty, labels.count <= 4 else { return nil }
@@ -78,7 +78,7 @@ enum IPAddressLiteral: Hashable {
     // MARK: IPv6 (URL Standard "IPv6 parser")
 
     /// Parses the text between `[` and `]`. `nil` on failure.
-    static func parseIPv6(_ input: [UInt8]) -> [UInt16]? {
+    package static func parseIPv6(_ input: [UInt8]) -> [UInt16]? {
         var address = [UInt16](repeating: 0, count: 8)
         var pieceIndex = 0
         var compress: Int?
@@ -171,7 +171,7 @@ enum IPAddressLiteral: Hashable {
 
     /// The host as the URL Standard serializes it: dotted decimal, or bracketed IPv6 with the
     /// first longest run of two or more zero pieces compressed to `::`.
-    var serialized: String {
+    package var serialized: String {
         switch self {
         case .v4(let address):
             return (0..<4).map { String((address >> (8 * UInt32(3 - $0))) & 0xFF) }.joined(separator: ".")
@@ -211,7 +211,7 @@ enum IPAddressLiteral: Hashable {
     // MARK: Address spaces
 
     /// Loopback: 127.0.0.0/8 and ::1.
-    var isLoopback: Bool {
+    package var isLoopback: Bool {
         switch self {
         case .v4(let address): address >> 24 == 127
         case .v6(let pieces): pieces == [0, 0, 0, 0, 0, 0, 0, 1]
@@ -220,7 +220,7 @@ enum IPAddressLiteral: Hashable {
 
     /// Private and link-local ranges Chromium's Local Network Access treats as "local":
     /// 10/8, 172.16/12, 192.168/16, 169.254/16, fc00::/7, fe80::/10.
-    var isPrivate: Bool {
+    package var isPrivate: Bool {
         switch self {
         case .v4(let address):
             address >> 24 == 10 || address >> 20 == 0xAC1 || address >> 16 == 0xC0A8 || address >> 16 == 0xA9FE
