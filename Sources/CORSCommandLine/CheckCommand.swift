@@ -40,6 +40,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "The credentials mode: include, omit or same-origin.")
     var credentials: String = "same-origin"
 
+    @Option(help: "The browser engine to report for: chromium, firefox, webkit or all (a table, and where they differ).")
+    var browser: String = "chromium"
+
     @Flag(help: "Print one JSON document instead of the trace.")
     var json = false
 
@@ -66,13 +69,15 @@ struct CheckCommand: AsyncParsableCommand {
     func execute(using exchanger: (any HTTPExchanger)? = nil, style: TerminalStyle = .plain) async -> CheckCommandResult {
         let request: PageRequest
         let timeout: Duration
+        let browsers: [BrowserEngine]
         do {
             request = try pageRequest()
             timeout = try validatedTimeout()
+            browsers = try BrowserSelection.parse(browser)
         } catch {
             return CheckCommandResult(errorLine: error.description)
         }
-        let report: CheckReport
+        var report: CheckReport
         do {
             if let exchanger {
                 report = try await CheckRunner(exchanger: exchanger).run(request)
@@ -86,6 +91,8 @@ struct CheckCommand: AsyncParsableCommand {
         } catch {
             return CheckCommandResult(errorLine: "network error: \(error)".split(whereSeparator: \.isNewline).joined(separator: " "))
         }
+        report.browsers = browsers
+        report.engines = report.engineChecks(browsers)
         let output = json ? CheckJSONRenderer.render(report) : CheckTextRenderer(style: style).render(report)
         return CheckCommandResult(report: report, output: output, errorLine: nil, exitCode: report.exitCode)
     }

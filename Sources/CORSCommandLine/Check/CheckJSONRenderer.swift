@@ -49,6 +49,7 @@ enum CheckJSONRenderer {
                     ("headers", headers(request.headerFields)),
                 ])
             ),
+            ("engines", CheckEngineRenderer.json(report.engines)),
         ])
     }
 

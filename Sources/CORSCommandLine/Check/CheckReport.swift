@@ -35,6 +35,10 @@ struct CheckReport: Sendable {
     var fixes: [CheckFix]
     /// Warnings, each `code: message`, de-duplicated.
     var warnings: [String]
+    /// The engines `--browser` asked about (Chromium alone by default).
+    var browsers: [BrowserEngine] = [.chromium]
+    /// What each of ``browsers`` makes of the request.
+    var engines: [EngineCheck] = []
 
     /// The redirects followed, in order.
     var redirects: [RedirectHop] {

@@ -41,6 +41,7 @@ struct CheckTextRenderer: Sendable {
 
         lines.append("")
         lines += verdictLines(report)
+        lines += CheckEngineRenderer(style: style).lines(report)
 
         if !report.pitfalls.isEmpty {
             lines.append("")
@@ -122,7 +123,7 @@ struct CheckTextRenderer: Sendable {
         case .blocked:
             if let failure = report.failure {
                 lines.append(style.bold("Verdict: ") + style.red(style.bold("BLOCKED")) + " — \(failure)")
-                if let message = report.consoleMessage {
+                if let message = report.consoleMessage, report.browsers == [.chromium] {
                     lines.append(style.bold("Console: ") + message)
                 }
                 lines.append(style.bold("Why:     ") + failure.explanation)
