@@ -88,6 +88,7 @@ public struct CORSFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// Creates a failure.
     ///
     /// - Parameters:
+    ///   - reason: Chromium's `CorsError`.
     ///   - failedParameter: Chromium's `failedParameter`.
     ///   - offendingValue: The value behind the failure, when Chromium reports none; defaults to
     ///     `failedParameter`.

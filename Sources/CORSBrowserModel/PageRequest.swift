@@ -59,6 +59,11 @@ public struct PageRequest: Sendable, Hashable {
     ///   - origin: the page's serialized origin (`https://app.example.com`), a URL of the page,
     ///     or `null`.
     ///   - method: the method exactly as the script wrote it.
+    ///   - headerFields: the headers the script sets.
+    ///   - credentials: the credentials mode (`credentials` of `fetch`).
+    ///   - initiator: the API that makes the request; it only affects console message wording.
+    ///   - forcesPreflight: the "use-CORS-preflight flag", set for an `XMLHttpRequest` with
+    ///     upload event listeners.
     /// - Throws: ``PageRequestError`` when any input is invalid, as the browser would.
     public init(
         url: String,

@@ -3,7 +3,7 @@ import Foundation
 
 /// A JSON policy file: one policy, or several named profiles.
 ///
-/// A plain policy file has the keys of ``CORS/CORSPolicy`` (see `CORSPolicy.CodingKeys`):
+/// A plain policy file has the keys of `CORSPolicy` (see `CORSPolicy.CodingKeys`):
 ///
 /// ```json
 /// {"allowOrigins": ["https://app.example.com"], "allowCredentials": true, "setsCookies": true}

@@ -1,7 +1,7 @@
 public import CORS
 
 extension CORSPolicyFinding {
-    /// A stable rule identifier: every ``CORS/CORSPolicyProblem/Code`` of the core validator,
+    /// A stable rule identifier: every `CORSPolicyProblem.Code` of the core validator,
     /// plus the codes of the checks that only policy files and profiles have.
     public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         /// The identifier, such as `production-localhost-origin`.

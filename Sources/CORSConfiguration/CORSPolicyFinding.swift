@@ -1,13 +1,13 @@
 public import CORS
 
 /// One finding about a policy file or a configured policy: a problem from the core validator
-/// (``CORS/CORSPolicyProblem``), or one of the checks only a file can have (unknown or
+/// (`CORSPolicyProblem`), or one of the checks only a file can have (unknown or
 /// duplicate keys, wrong JSON types, the stricter production profile).
 ///
 /// Its JSON form is exactly `{"severity", "code", "path", "message", "fix"}`, the shape
 /// `cors lint --json` prints; the position is not encoded.
 public struct CORSPolicyFinding: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// Whether the policy is refused (``CORS/CORSPolicyProblem/Severity/error``) or merely
+    /// Whether the policy is refused (`CORSPolicyProblem.Severity.error`) or merely
     /// suspicious.
     public var severity: CORSPolicyProblem.Severity
     /// The stable rule identifier, such as `wildcard-with-credentials`.

@@ -2,7 +2,7 @@ public import CORS
 
 /// One policy as configured — a plain policy file, one profile of a file, or settings from a
 /// `ConfigReader` — with everything known about it, ready to be linted or turned into a
-/// ``CORS/CORSPolicy``.
+/// `CORSPolicy`.
 ///
 /// ``findings`` runs the core's validation (one source of truth) on the settings, places each
 /// problem at its key path and position in the file (or at its configuration key), and adds the

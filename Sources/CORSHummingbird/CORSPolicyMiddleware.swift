@@ -15,8 +15,8 @@ public import Hummingbird
 /// router.get("me") { _, _ in ["user": "alice"] }
 /// ```
 ///
-/// For different policies per part of the API, pass a ``CORS/CORSPolicyTable``; to change
-/// policies while running, a ``CORS/CORSPolicyStore``. The name differs from Hummingbird's own
+/// For different policies per part of the API, pass a `CORSPolicyTable`; to change
+/// policies while running, a `CORSPolicyStore`. The name differs from Hummingbird's own
 /// `CORSMiddleware`, so both modules can be imported.
 public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Where the policies in force come from.
@@ -29,7 +29,7 @@ public struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// - Parameters:
     ///   - policy: The validated policy.
     ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level (denials always are).
-    ///   - recordsMetrics: Record swift-metrics counters and a timer (see ``CORSObservability/CORSDecisionRecorder``).
+    ///   - recordsMetrics: Record swift-metrics counters and a timer (see `CORSDecisionRecorder`).
     public init(policy: CORSPolicy, logsAllowedDecisions: Bool = false, recordsMetrics: Bool = true) {
         self.init(table: CORSPolicyTable(policy), logsAllowedDecisions: logsAllowedDecisions, recordsMetrics: recordsMetrics)
     }

@@ -7,7 +7,7 @@ import HTTPTypes
 /// unknown paths, `Abort`s and any other thrown error (500), and preflights for paths that have
 /// no `OPTIONS` route — including paths of route groups. It behaves exactly like the
 /// Hummingbird adapter: same statuses, same fields, empty preflight bodies, same logs and
-/// metrics (``CORSObservability/CORSDecisionRecorder``).
+/// metrics (`CORSDecisionRecorder`).
 ///
 /// Install it with ``Vapor/Middlewares/use(corsPolicy:logsAllowedDecisions:recordsMetrics:errorMiddleware:)``
 /// (or ``Vapor/Middlewares/use(cors:)`` for a table or a store), which puts it first, ahead of
@@ -19,9 +19,9 @@ import HTTPTypes
 /// app.get("me") { _ in ["user": "alice"] }
 /// ```
 ///
-/// For different policies per part of the API, pass a ``CORS/CORSPolicyTable``; to change
-/// policies while running, a ``CORS/CORSPolicyStore``. Origins only a policy's
-/// ``CORS/CORSOriginPredicate`` trusts are decided asynchronously, as in Hummingbird.
+/// For different policies per part of the API, pass a `CORSPolicyTable`; to change
+/// policies while running, a `CORSPolicyStore`. Origins only a policy's
+/// `CORSOriginPredicate` trusts are decided asynchronously, as in Hummingbird.
 ///
 /// ## Placement
 ///
@@ -59,7 +59,7 @@ public struct CORSPolicyMiddleware: Middleware {
     ///   - policy: The validated policy to apply.
     ///   - logsAllowedDecisions: Also log allowed CORS requests at debug level (denials always are).
     ///   - recordsMetrics: Record swift-metrics counters and a timer (see
-    ///     ``CORSObservability/CORSDecisionRecorder``).
+    ///     `CORSDecisionRecorder`).
     ///   - errorMiddleware: How to turn an error that reaches this middleware into a response,
     ///     before the CORS fields are added. Pass your own error middleware if you customised
     ///     Vapor's; `nil` (the default) answers as `ErrorMiddleware.default(environment:)`.
@@ -72,7 +72,7 @@ public struct CORSPolicyMiddleware: Middleware {
             recordsMetrics: recordsMetrics, errorMiddleware: errorMiddleware)
     }
 
-    /// Applies a policy per path prefix (see ``CORS/CORSPolicyTable``), answering preflights for
+    /// Applies a policy per path prefix (see `CORSPolicyTable`), answering preflights for
     /// every prefix from the top of the application — what route-group middleware cannot do.
     ///
     /// - Parameters:

@@ -30,7 +30,7 @@ extension Middlewares {
                 errorMiddleware: errorMiddleware))
     }
 
-    /// Installs `middleware` — for a ``CORS/CORSPolicyTable`` or a ``CORS/CORSPolicyStore`` —
+    /// Installs `middleware` — for a `CORSPolicyTable` or a `CORSPolicyStore` —
     /// at the beginning of the application's middleware, ahead of Vapor's `ErrorMiddleware`.
     ///
     /// ```swift
