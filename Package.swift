@@ -125,8 +125,22 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
-        .testTarget(name: "CORSTests", dependencies: ["CORS"], swiftSettings: strictSwift),
-        .testTarget(name: "CORSBrowserModelTests", dependencies: ["CORSBrowserModel", "CORS"], swiftSettings: strictSwift),
+        // Helpers every test target shares: the seeded generator, the `cors` executable runner
+        // and in-process servers.
+        .target(
+            name: "CORSTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CORSTestSupport",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "CORSTests", dependencies: ["CORS", "CORSTestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "CORSBrowserModelTests", dependencies: ["CORSBrowserModel", "CORS", "CORSTestSupport"],
+            swiftSettings: strictSwift),
         .testTarget(
             name: "CORSHummingbirdTests",
             dependencies: [
@@ -172,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "CORSCommandLineTests",
             dependencies: [
-                "CORSCommandLine", "CORS", "CORSConfiguration", "CORSHummingbird", "CORSBrowserModel",
+                "CORSCommandLine", "CORS", "CORSConfiguration", "CORSHummingbird", "CORSBrowserModel", "CORSTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -187,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "CORSHardeningTests",
             dependencies: [
-                "CORSCommandLine", "CORS",
+                "CORSCommandLine", "CORS", "CORSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

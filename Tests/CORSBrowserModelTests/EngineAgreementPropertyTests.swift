@@ -3,6 +3,7 @@ import CORSBrowserModel
 import Foundation
 import HTTPTypes
 import Testing
+import CORSTestSupport
 
 /// The two halves of the project checked against each other (the Architecture article of the
 /// `CORS` documentation): for random policies and random page requests, the browser model's
@@ -18,7 +19,7 @@ struct EngineAgreementPropertyTests {
         let environment = ProcessInfo.processInfo.environment
         let cases = environment["CORS_PROPERTY_CASES"].flatMap(Int.init) ?? 2_000
         let seed = environment["CORS_PROPERTY_SEED"].flatMap { UInt64($0) } ?? 0x5EED_C0A5
-        var generator = AgreementGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var stats = Stats()
         var checked = 0
         while checked < cases {
@@ -282,26 +283,26 @@ private struct PolicySpec: CustomStringConvertible {
             preflightStatus: preflightStatus, dangerouslyAllowNullOrigin: allowsNull)
     }
 
-    static func random(using generator: inout AgreementGenerator) -> PolicySpec? {
+    static func random(using generator: inout SplitMix64) -> PolicySpec? {
         let credentials = Bool.random(using: &generator)
         var origins = subset(trustedOrigins, using: &generator)
-        if !credentials && generator.chance(0.15) { origins = ["*"] }
+        if !credentials && generator.chance(probability: 0.15) { origins = ["*"] }
         var patterns = subset(patterns, using: &generator, probability: 0.3)
         if origins.isEmpty && patterns.isEmpty { origins = [trustedOrigins[0]] }
         if origins == ["*"] { patterns = [] }
-        let allowsNull = origins != ["*"] && generator.chance(0.1)
+        let allowsNull = origins != ["*"] && generator.chance(probability: 0.1)
         if allowsNull { origins.append("null") }
         var methods = subset(methods, using: &generator)
-        if !credentials && generator.chance(0.15) { methods.append("*") }
+        if !credentials && generator.chance(probability: 0.15) { methods.append("*") }
         var headers = subset(headerNames, using: &generator)
-        if !credentials && generator.chance(0.25) { headers.append("*") }
+        if !credentials && generator.chance(probability: 0.25) { headers.append("*") }
         var expose = subset(exposeNames, using: &generator, probability: 0.3)
         if expose.contains("X-Request-Id") && expose.contains("x-request-id") { expose.removeAll { $0 == "x-request-id" } }
-        if !credentials && generator.chance(0.15) { expose.append("*") }
+        if !credentials && generator.chance(probability: 0.15) { expose.append("*") }
         let spec = PolicySpec(
             allowOrigins: origins, allowOriginPatterns: patterns, allowCredentials: credentials, allowMethods: methods,
             allowHeaders: headers, exposeHeaders: expose, maxAge: [nil, 0, 600, 7200].randomElement(using: &generator)!,
-            preflightStatus: generator.chance(0.5) ? 204 : 200, allowsNull: allowsNull)
+            preflightStatus: generator.chance(probability: 0.5) ? 204 : 200, allowsNull: allowsNull)
         return spec.policy == nil ? nil : spec
     }
 
@@ -427,7 +428,7 @@ private struct RequestSpec: CustomStringConvertible {
         Header("x-custom", "1"), Header("Content-Language", "de"), Header("Cookie", "a=b"),
     ]
 
-    static func random(for policy: PolicySpec, using generator: inout AgreementGenerator) -> RequestSpec {
+    static func random(for policy: PolicySpec, using generator: inout SplitMix64) -> RequestSpec {
         let origin: String
         switch generator.next() % 3 {
         case 0: origin = (policy.allowOrigins.filter { $0 != "*" } + PolicySpec.trustedOrigins).randomElement(using: &generator)!
@@ -470,25 +471,7 @@ private struct RequestSpec: CustomStringConvertible {
 }
 
 /// Each element with probability `probability`, in order.
-private func subset<T>(_ items: [T], using generator: inout AgreementGenerator, probability: Double = 0.5) -> [T] {
-    items.filter { _ in generator.chance(probability) }
+private func subset<T>(_ items: [T], using generator: inout SplitMix64, probability: Double = 0.5) -> [T] {
+    items.filter { _ in generator.chance(probability: probability) }
 }
 
-/// SplitMix64: a tiny, fast, seedable generator, so that every failure reproduces from its seed.
-private struct AgreementGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ probability: Double) -> Bool {
-        Double(next() >> 11) / Double(1 << 53) < probability
-    }
-}

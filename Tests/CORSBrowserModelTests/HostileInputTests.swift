@@ -1,18 +1,7 @@
 import CORSBrowserModel
 import HTTPTypes
 import Testing
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import CORSTestSupport
 
 @Suite("Hostile input: parsers are bounded and never crash")
 struct HostileInputTests {
@@ -29,7 +18,7 @@ struct HostileInputTests {
 
     @Test("Random inputs through every parser and evaluator")
     func randomInputs() throws {
-        var generator = SplitMix64(state: 0xC0125)
+        var generator = SplitMix64(seed: 0xC0125)
         let base = try #require(WebURL("https://api.example.com/a/b?c"))
         for _ in 0..<3000 {
             let text = Self.randomString(&generator)

@@ -6,6 +6,7 @@ import Hummingbird
 import Testing
 
 @testable import CORSCommandLine
+import CORSTestSupport
 
 /// `cors check` over real HTTP (AsyncHTTPClient) against servers on 127.0.0.1: the tutorial's
 /// demo API, and small servers broken in each of the tutorial's ways.
@@ -336,7 +337,7 @@ struct CheckIntegrationTests {
         )
     func executable() async throws {
         let socket = try CheckSilentSocket(listening: false)
-        let refused = try await CORSBinary.launch(["check", "http://127.0.0.1:\(socket.port)/", "--origin", Self.frontend])
+        let refused = try await CORSExecutable.run(["check", "http://127.0.0.1:\(socket.port)/", "--origin", Self.frontend])
         #expect(refused.status == 2)
         #expect(refused.standardOutput.isEmpty)
         #expect(
@@ -344,19 +345,19 @@ struct CheckIntegrationTests {
                 == "cors: connection refused: nothing listens on 127.0.0.1:\(socket.port) (GET http://127.0.0.1:\(socket.port)/)\n")
         withExtendedLifetime(socket) {}
 
-        let invalid = try await CORSBinary.launch(["check", "http://x/", "--origin", "nope"])
+        let invalid = try await CORSExecutable.run(["check", "http://x/", "--origin", "nope"])
         #expect(invalid.status == 2)
         #expect(invalid.standardError == "cors: invalid --origin: 'nope' is not a valid origin: use scheme://host[:port] or null.\n")
 
         let router = Router()
         router.get("data") { _, _ in checkServerResponse(.ok) }
         try await withCheckServer(router) { server in
-            let blocked = try await CORSBinary.launch(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--json", "--timeout", "60"])
+            let blocked = try await CORSExecutable.run(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--json", "--timeout", "60"])
             #expect(blocked.status == 1)
             #expect(blocked.standardError.isEmpty)
             let json = try checkParseJSON(blocked.standardOutput)
             #expect(json["reason"] as? String == "MissingAllowOriginHeader")
-            let text = try await CORSBinary.launch(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--timeout", "60"])
+            let text = try await CORSExecutable.run(["check", "\(server.baseURL)/data", "--origin", Self.frontend, "--timeout", "60"])
             #expect(text.status == 1)
             #expect(!text.standardOutput.contains("\u{1B}["))  // not a terminal: no colour
         }

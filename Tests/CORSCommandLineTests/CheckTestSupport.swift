@@ -10,6 +10,7 @@ import Synchronization
 import Testing
 
 @testable import CORSCommandLine
+import CORSTestSupport
 
 // MARK: Running `cors check` in-process
 
@@ -125,69 +126,22 @@ struct CheckRecordingMiddleware: RouterMiddleware {
     }
 }
 
-/// A Hummingbird application listening on 127.0.0.1 on a free port until ``stop()``.
-struct CheckServer: Sendable {
-    let port: Int
-    private let task: Task<Void, any Error>
+/// A Hummingbird application listening on 127.0.0.1 on a free port until ``LocalServer/stop()``.
+typealias CheckServer = LocalServer
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    /// Starts the application that `make` builds around the `onRunning` callback, and waits
-    /// until it listens.
-    static func start<App: ApplicationProtocol>(
-        _ make: (_ onRunning: @escaping @Sendable (Int) async -> Void) -> App
-    ) async throws -> CheckServer {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = make { port in continuation.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        for await port in ports {
-            return CheckServer(port: port, task: task)
-        }
-        throw CheckServerError(description: "the test server stopped before listening: \(await task.result)")
-    }
-
-    /// Starts `router`.
-    static func start(_ router: Router<BasicRequestContext>) async throws -> CheckServer {
-        try await start { onRunning in
-            Application(
-                router: router,
-                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-                logger: quietLogger)
-        }
-    }
-
+extension LocalServer {
     /// Starts the tutorial's demo API (``HummingbirdDemoServer``) with `policy`.
-    static func startDemo(policy: CORSPolicy) async throws -> CheckServer {
-        try await start { onRunning in
+    static func startDemo(policy: CORSPolicy) async throws -> LocalServer {
+        try await start("demo API") { onRunning in
             HummingbirdDemoServer.application(
                 policy: policy, host: "127.0.0.1", port: 0, logger: quietLogger, onRunning: onRunning)
         }
     }
-
-    func stop() async {
-        task.cancel()
-        _ = await task.result
-    }
-
-    static var quietLogger: Logger {
-        var logger = Logger(label: "cors-check-tests")
-        logger.logLevel = .critical
-        return logger
-    }
-}
-
-struct CheckServerError: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// Runs `body` with a server started from `router`, and stops it afterwards.
 func withCheckServer<T>(_ router: Router<BasicRequestContext>, _ body: (CheckServer) async throws -> T) async throws -> T {
-    try await withCheckServer(started: CheckServer.start(router), body)
+    try await withCheckServer(started: LocalServer.start(router: router), body)
 }
 
 /// Runs `body` with the demo API serving `policy`, and stops it afterwards.
@@ -230,7 +184,7 @@ final class CheckSilentSocket: Sendable {
         #else
             let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw CheckServerError(description: "socket() failed") }
+        guard fd >= 0 else { throw LocalServer.StartFailure(description: "socket() failed") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -240,7 +194,7 @@ final class CheckSilentSocket: Sendable {
         }
         guard bound == 0, !listening || listen(fd, 16) == 0 else {
             close(fd)
-            throw CheckServerError(description: "bind() or listen() failed")
+            throw LocalServer.StartFailure(description: "bind() or listen() failed")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {

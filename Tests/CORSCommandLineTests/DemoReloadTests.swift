@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Testing
+import CORSTestSupport
 
 /// `cors demo --policy FILE` reloads the file on SIGHUP: a valid policy takes effect, an invalid
 /// one is refused whole and the old one stays.
@@ -35,7 +36,7 @@ struct DemoReloadTests {
         try #"{"allowOrigins": ["https://a.example.com"], "allowCredentials": true}"#.write(to: file, atomically: true, encoding: .utf8)
         let (apiPort, pagePort) = (try Self.freePort(), try Self.freePort())
         let process = Process()
-        process.executableURL = try CORSBinary.url()
+        process.executableURL = try CORSExecutable.url()
         process.arguments = ["demo", "--policy", file.path, "--port", "\(apiPort)", "--frontend-port", "\(pagePort)"]
         // A file, not a pipe: nothing reads while the demo runs, and a full pipe would block it.
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID()).out")
@@ -87,7 +88,7 @@ struct DemoReloadTests {
             to: file, atomically: true, encoding: .utf8)
         let (apiPort, pagePort) = (try Self.freePort(), try Self.freePort())
         let process = Process()
-        process.executableURL = try CORSBinary.url()
+        process.executableURL = try CORSExecutable.url()
         process.arguments = ["demo", "--json", "--policy", file.path, "--port", "\(apiPort)", "--frontend-port", "\(pagePort)"]
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("demo-json-\(UUID()).out")
         let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("demo-json-\(UUID()).err")
@@ -144,7 +145,7 @@ struct DemoReloadTests {
         defer { try? FileManager.default.removeItem(at: file) }
         try #"{"allowOrigins": ["*", "http://app.example.com/"], "allowCredentials": true}"#.write(
             to: file, atomically: true, encoding: .utf8)
-        let run = try await CORSBinary.launch(["demo", "--json", "--policy", file.path, "--port", "\(try Self.freePort())"])
+        let run = try await CORSExecutable.run(["demo", "--json", "--policy", file.path, "--port", "\(try Self.freePort())"])
         #expect(run.status == 1)
         #expect(run.standardError.isEmpty, "\(run.standardError)")
         let document = try checkParseJSON(run.standardOutput)

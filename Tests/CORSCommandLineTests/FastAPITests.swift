@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import CORSCommandLine
+import CORSTestSupport
 
 /// `cors check` and `cors scan` against real FastAPI applications (Starlette's CORSMiddleware,
 /// served by uvicorn on 127.0.0.1): the backend most of our users come from. The apps are in
@@ -110,7 +111,7 @@ struct FastAPITests {
     @Test("cors scan, the tutorial app: no finding; Starlette's 400 for an unknown header is a note, not a finding")
     func scanTutorialApp() async throws {
         try await FastAPIServer.with { server in
-            let run = try await CORSBinary.launch(["scan", server.url("/me"), "--trusted-origin", Self.frontend, "--json"])
+            let run = try await CORSExecutable.run(["scan", server.url("/me"), "--trusted-origin", Self.frontend, "--json"])
             #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
             #expect(run.standardError.isEmpty)
             let document = try checkParseJSON(run.standardOutput)
@@ -124,7 +125,7 @@ struct FastAPITests {
     @Test("cors scan, an allow_origin_regex without the dot: attacker-registrable origins are found, high severity, exit 1")
     func scanRegexApp() async throws {
         try await FastAPIServer.with(app: "regex_app") { server in
-            let run = try await CORSBinary.launch([
+            let run = try await CORSExecutable.run([
                 "scan", server.url("/me"), "--trusted-origin", "https://app.example.com", "--json",
             ])
             #expect(run.status == 1, "\(run.standardOutput)\(run.standardError)")

@@ -8,6 +8,7 @@ import Vapor
 import Logging
 
 @testable import CORSCommandLine
+import CORSTestSupport
 
 /// A zoo of deliberately misconfigured CORS servers, one per path prefix, each the kind of
 /// check people really write. `cors scan` must find each class with the right code and
@@ -230,7 +231,7 @@ struct ScanCommandLineTests {
         try await withCheckServer(ScanZooTests.zooRouter()) { server in
             let sarif = FileManager.default.temporaryDirectory.appendingPathComponent("scan-\(UUID()).sarif").path
             defer { try? FileManager.default.removeItem(atPath: sarif) }
-            let run = try await CORSBinary.launch([
+            let run = try await CORSExecutable.run([
                 "scan", "http://api.example.test:\(server.port)/reflect/me", "--resolve",
                 "api.example.test:\(server.port):127.0.0.1", "--trusted-origin", ScanZooTests.trustedOrigin, "--json",
                 "--sarif", sarif, "--max-requests", "400",
@@ -251,7 +252,7 @@ struct ScanCommandLineTests {
             let results = try #require(runs.first?["results"] as? [[String: Any]])
             #expect(results.contains { $0["ruleId"] as? String == "origin-reflection" && $0["level"] as? String == "error" })
 
-            let lenient = try await CORSBinary.launch([
+            let lenient = try await CORSExecutable.run([
                 "scan", "http://api.example.test:\(server.port)/wildcard/me", "--resolve",
                 "api.example.test:\(server.port):127.0.0.1", "--fail-on", "high",
             ])
@@ -262,7 +263,7 @@ struct ScanCommandLineTests {
 
     @Test func unreachableTargetExitsTwoWithOneLine() async throws {
         let closed = try CheckSilentSocket(listening: false)
-        let run = try await CORSBinary.launch(["scan", "http://127.0.0.1:\(closed.port)/me", "--timeout", "3"])
+        let run = try await CORSExecutable.run(["scan", "http://127.0.0.1:\(closed.port)/me", "--timeout", "3"])
         #expect(run.status == 2)
         let lines = run.standardError.split(separator: "\n")
         #expect(lines.count == 1)
@@ -271,7 +272,7 @@ struct ScanCommandLineTests {
 
     @Test func badUsageExitsTwo() async throws {
         for arguments in [["scan"], ["scan", "ftp://example.com"], ["scan", "http://a.test/", "--resolve", "b.test:80:127.0.0.1"]] {
-            let run = try await CORSBinary.launch(arguments)
+            let run = try await CORSExecutable.run(arguments)
             #expect(run.status == 2, "\(arguments)")
         }
     }

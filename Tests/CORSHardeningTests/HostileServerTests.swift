@@ -8,6 +8,7 @@ import ServiceLifecycle
 import Testing
 
 @testable import CORSCommandLine
+import CORSTestSupport
 
 /// `cors check` and `cors scan` against servers that misbehave on purpose: every case ends in
 /// bounded time (a 60 s hang guard, never a wall-clock expectation beyond it), with the exit
@@ -188,7 +189,7 @@ struct HostileServerTests {
     @Test("cors check (the binary) ends with the right status and one line on stderr", arguments: cases)
     func checkBinary(_ hostile: Case) async throws {
         let run = try await Self.withServer(hostile) { url in
-            try await CorsExecutable.run(["check", url, "--origin", Self.origin, "--timeout", Self.timeout])
+            try await CORSExecutable.run(["check", url, "--origin", Self.origin, "--timeout", Self.timeout])
         }
         Self.expectNoCrash(run)
         switch hostile.check {
@@ -208,7 +209,7 @@ struct HostileServerTests {
     @Test("cors scan (the binary) ends with the right status and at most one line on stderr", arguments: cases)
     func scanBinary(_ hostile: Case) async throws {
         let run = try await Self.withServer(hostile) { url in
-            try await CorsExecutable.run([
+            try await CORSExecutable.run([
                 "scan", url, "--trusted-origin", Self.origin, "--timeout", Self.timeout, "--max-requests", "20", "--rate", "1000",
             ])
         }
@@ -236,11 +237,11 @@ struct HostileServerTests {
         }
         other.value = second.port
         let url = "\(first.baseURL)/me"
-        let check: CorsExecutable.Run
-        let scan: CorsExecutable.Run
+        let check: CORSExecutable.Run
+        let scan: CORSExecutable.Run
         do {
-            check = try await CorsExecutable.run(["check", url, "--origin", Self.origin, "--timeout", Self.timeout])
-            scan = try await CorsExecutable.run([
+            check = try await CORSExecutable.run(["check", url, "--origin", Self.origin, "--timeout", Self.timeout])
+            scan = try await CORSExecutable.run([
                 "scan", url, "--trusted-origin", Self.origin, "--timeout", Self.timeout, "--max-requests", "20",
                 "--rate", "1000",
             ])
@@ -277,12 +278,12 @@ struct HostileServerTests {
         }
     }
 
-    static func expectNoCrash(_ run: CorsExecutable.Run, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectNoCrash(_ run: CORSExecutable.Run, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(run.exited, "cors died of a signal: \(run)", sourceLocation: sourceLocation)
         #expect(!run.standardError.contains("Fatal error"), "\(run)", sourceLocation: sourceLocation)
     }
 
-    static func expectFailure(_ run: CorsExecutable.Run, _ keyword: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectFailure(_ run: CORSExecutable.Run, _ keyword: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(run.status == 2, "\(run)", sourceLocation: sourceLocation)
         #expect(run.errorLines.count == 1, "expected exactly one line on stderr: \(run)", sourceLocation: sourceLocation)
         let line = run.errorLines.first ?? ""

@@ -1,4 +1,5 @@
 import CORS
+import CORSTestSupport
 import Foundation
 import NIOCore
 import Testing

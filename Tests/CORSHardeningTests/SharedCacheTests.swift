@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CORS
+import CORSTestSupport
 import Foundation
 import NIOCore
 import Testing

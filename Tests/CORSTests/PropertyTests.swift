@@ -1,4 +1,5 @@
 import CORS
+import CORSTestSupport
 import HTTPTypes
 import Testing
 
@@ -241,48 +242,12 @@ enum PropertyOracle {
 
 // MARK: - Generators
 
-/// SplitMix64: tiny, fast, and the same sequence on every platform.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
-
-    mutating func pick<T>(_ choices: [T]) -> T { choices[Int.random(in: 0..<choices.count, using: &self)] }
-
+extension SplitMix64 {
     mutating func subset<T>(_ choices: [T]) -> [T] { choices.filter { _ in chance(50) } }
 }
 
 /// Settings of a policy, generated valid by construction.
-struct GeneratedPolicy {
-    var allowOrigins: [String] = []
-    var allowOriginPatterns: [String] = []
-    var allowCredentials = false
-    var allowMethods: [String] = []
-    var allowHeaders: [String] = []
-    var exposeHeaders: [String] = []
-    var maxAge: Int?
-    var allowPrivateNetwork = false
-    var preflightStatus = 204
-    var dangerouslyAllowNullOrigin = false
-
-    func make() throws(CORSPolicyError) -> CORSPolicy {
-        try CORSPolicy(
-            allowOrigins: allowOrigins, allowOriginPatterns: allowOriginPatterns, allowCredentials: allowCredentials,
-            allowMethods: allowMethods, allowHeaders: allowHeaders, exposeHeaders: exposeHeaders, maxAge: maxAge,
-            allowPrivateNetwork: allowPrivateNetwork, preflightStatus: preflightStatus,
-            dangerouslyAllowNullOrigin: dangerouslyAllowNullOrigin)
-    }
-}
+typealias GeneratedPolicy = CORSPolicySettings
 
 enum PolicyGenerator {
     static let labels = ["app", "api", "www", "admin", "a", "b1", "shop", "x-y", "dev", "static", "xn--bcher-kva"]

@@ -1,4 +1,5 @@
 import CORS
+import CORSTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,14 +10,10 @@ import ServiceLifecycle
 
 @testable import CORSCommandLine
 
-/// An upstream server running inside the test process on 127.0.0.1 until ``stop()``.
-struct UpstreamServer: Sendable {
-    let name: String
-    let port: Int
-    private let task: Task<Void, any Error>
+/// An upstream server running inside the test process on 127.0.0.1 until ``LocalServer/stop()``.
+typealias UpstreamServer = LocalServer
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-
+extension LocalServer {
     /// The demo API on Hummingbird (what `cors demo` serves), with `policy`.
     static func hummingbirdDemo(
         policy: CORSPolicy, idleTimeout: TimeAmount = HummingbirdDemoServer.idleTimeout
@@ -66,38 +63,7 @@ struct UpstreamServer: Sendable {
         router.get("me") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"user":"alice"}"#)))
         }
-        return try await start("Vary-less API") { onRunning in
-            Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: quietLogger)
-        }
-    }
-
-    func stop() async {
-        task.cancel()
-        _ = await task.result
-    }
-
-    private static func start<App: ApplicationProtocol>(
-        _ name: String, _ make: (_ onRunning: @escaping @Sendable (Int) async -> Void) -> App
-    ) async throws -> UpstreamServer {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = make { port in continuation.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: quietLogger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        for await port in ports {
-            return UpstreamServer(name: name, port: port, task: task)
-        }
-        throw HangError(description: "the \(name) stopped before listening: \(await task.result)")
-    }
-
-    static var quietLogger: Logger {
-        var logger = Logger(label: "cors-hardening-tests")
-        logger.logLevel = .critical
-        return logger
+        return try await start("Vary-less API", router: router)
     }
 }
 
