@@ -25,7 +25,7 @@ fi
 # FastAPI and uvicorn for the real-FastAPI tests of `cors check`, in a virtual environment under
 # .build (ignored by git), from PyPI; Debian's packages when no venv or PyPI can be had.
 venv=.build/fastapi-venv
-if ! "$venv/bin/python" -c 'import fastapi, uvicorn' >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c 'import fastapi, uvicorn, flask' >/dev/null 2>&1; then
     echo "Installing FastAPI and uvicorn into $venv…"
     if ! command -v python3 >/dev/null 2>&1; then
         "${sudo_cmd[@]}" apt-get update -qq
@@ -33,7 +33,7 @@ if ! "$venv/bin/python" -c 'import fastapi, uvicorn' >/dev/null 2>&1; then
     fi
     rm -rf "$venv"
     mkdir -p .build
-    if ! { python3 -m venv "$venv" && "$venv/bin/python" -m pip install -q --disable-pip-version-check fastapi uvicorn; }; then
+    if ! { python3 -m venv "$venv" && "$venv/bin/python" -m pip install -q --disable-pip-version-check fastapi uvicorn flask; }; then
         echo "No virtual environment: installing Debian's python3-fastapi and python3-uvicorn instead…"
         rm -rf "$venv"
         "${sudo_cmd[@]}" apt-get update -qq

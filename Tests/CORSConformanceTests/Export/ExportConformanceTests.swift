@@ -19,7 +19,11 @@ struct ExportConformanceTests {
 
     /// Cases a stack cannot pass, with the reason its export prints as a warning.
     static let knownDeviations: [String: [String: String]] = [
-        "nginx": ["two Origin fields": "nginx 1.22 reads only the first Origin field"]
+        "nginx": ["two Origin fields": "nginx 1.22 reads only the first Origin field"],
+        "flask": [
+            "huge Access-Control-Request-Headers":
+                "Werkzeug's development server (Python's http.server) refuses a 100 kB field line with 431 before Flask runs"
+        ],
     ]
 
     @Test("nginx: `nginx -t` accepts the export, and nginx answers the table")
@@ -40,6 +44,54 @@ struct ExportConformanceTests {
                 try await CaddyServer.with(policy, upstreamPort: upstream.port) { port in
                     try await Self.runTable(policy, stack: "caddy", port: port)
                 }
+            }
+        }
+    }
+
+    @Test("Express with cors (Debian): the exported module answers the table")
+    func express() async throws {
+        for policy in Self.policies {
+            try await AppServer.with(policy, stack: "express", moduleName: "cors-policy.js") { directory, module, port in
+                (
+                    "/usr/bin/env",
+                    [
+                        "NODE_PATH=/usr/share/nodejs", "node", "--max-http-header-size=131072",
+                        ExportHarness.repositoryRoot.appendingPathComponent("Tests/Export/express_app.js").path, module.path,
+                        String(port),
+                    ]
+                )
+            }
+        }
+    }
+
+    @Test("FastAPI (PyPI, uvicorn): the exported module answers the table")
+    func fastapi() async throws {
+        for policy in Self.policies {
+            try await AppServer.with(policy, stack: "fastapi", moduleName: "cors_policy.py") { directory, _, port in
+                (
+                    "/usr/bin/env",
+                    [
+                        "PYTHONPATH=\(directory.path)", "PYTHONDONTWRITEBYTECODE=1", AppServer.python(), "-m", "uvicorn",
+                        "fastapi_app:app", "--app-dir", ExportHarness.repositoryRoot.appendingPathComponent("Tests/Export").path,
+                        "--host", "127.0.0.1", "--port", String(port), "--log-level", "critical",
+                        "--h11-max-incomplete-event-size", "131072",
+                    ]
+                )
+            }
+        }
+    }
+
+    @Test("Flask (PyPI, Werkzeug): the exported module answers the table")
+    func flask() async throws {
+        for policy in Self.policies {
+            try await AppServer.with(policy, stack: "flask", moduleName: "cors_policy.py") { directory, _, port in
+                (
+                    "/usr/bin/env",
+                    [
+                        "PYTHONPATH=\(directory.path)", "PYTHONDONTWRITEBYTECODE=1", AppServer.python(),
+                        ExportHarness.repositoryRoot.appendingPathComponent("Tests/Export/flask_app.py").path, String(port),
+                    ]
+                )
             }
         }
     }
@@ -166,6 +218,37 @@ enum CaddyServer {
             "caddy", executable: executable, arguments: ["run", "--config", file.path, "--adapter", "caddyfile"], port: port,
             environment: environment)
         do { try await body(port) } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}
+
+/// An application-level export: the exported module saved in a fresh directory, the test app of
+/// `Tests/Export/` that installs it started on a free port, then the table.
+enum AppServer {
+    /// `CORS_TEST_PYTHON`, else the virtual environment Scripts/test.sh makes, else `python3`.
+    static func python() -> String {
+        if let named = ProcessInfo.processInfo.environment["CORS_TEST_PYTHON"], !named.isEmpty { return named }
+        let venv = ExportHarness.repositoryRoot.appendingPathComponent(".build/fastapi-venv/bin/python")
+        return FileManager.default.isExecutableFile(atPath: venv.path) ? venv.path : "python3"
+    }
+
+    static func with(
+        _ policy: ConformancePolicy, stack: String, moduleName: String,
+        command: (URL, URL, Int) -> (String, [String])
+    ) async throws {
+        let directory = try ExportHarness.temporaryDirectory(stack)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let module = directory.appendingPathComponent(moduleName)
+        try await ExportHarness.export(policy, to: stack).write(to: module, atomically: true, encoding: .utf8)
+        let port = try ExportHarness.freePort()
+        let (executable, arguments) = command(directory, module, port)
+        let server = try await ChildServer.start(stack, executable: executable, arguments: arguments, port: port)
+        do {
+            try await ExportConformanceTests.runTable(policy, stack: stack, port: port)
+        } catch {
             await server.stop()
             throw error
         }
