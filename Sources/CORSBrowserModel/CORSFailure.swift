@@ -59,6 +59,20 @@ public struct CORSFailure: Error, Sendable, Hashable, CustomStringConvertible {
             }
         }
 
+        /// The reason without its `Preflight` prefix: the origin and credentials rules read the
+        /// same on a preflight and on an actual response.
+        public var withoutPreflightPrefix: Reason {
+            switch self {
+            case .preflightMissingAllowOriginHeader: .missingAllowOriginHeader
+            case .preflightWildcardOriginNotAllowed: .wildcardOriginNotAllowed
+            case .preflightMultipleAllowOriginValues: .multipleAllowOriginValues
+            case .preflightInvalidAllowOriginValue: .invalidAllowOriginValue
+            case .preflightAllowOriginMismatch: .allowOriginMismatch
+            case .preflightInvalidAllowCredentials: .invalidAllowCredentials
+            default: self
+            }
+        }
+
         /// The reason with the `Preflight` prefix, for a CORS-check failure on a preflight
         /// response (Chromium `CheckPreflightAccess`).
         var onPreflight: Reason {

@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 import CORSWebSyntax
 
 extension HTTPFields {
@@ -9,7 +9,7 @@ extension HTTPFields {
     /// Joining is what makes duplicate `Access-Control-Allow-Origin` lines fail the CORS check:
     /// `"https://a.example, https://a.example"` never equals an origin (fetch.bs L7267 step 1,
     /// "get" a header; Chromium `HttpResponseHeaders::GetNormalizedHeader`).
-    func combinedValue(of name: HTTPField.Name) -> String? {
+    public func combinedValue(of name: HTTPField.Name) -> String? {
         let values = self[values: name]
         guard !values.isEmpty else { return nil }
         return values.lazy.map { String(ASCII.trimmingOptionalWhitespace($0)) }.joined(separator: ", ")

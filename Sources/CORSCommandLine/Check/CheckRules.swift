@@ -33,7 +33,7 @@ enum CheckRules {
                 0, passed: "not a redirect",
                 failed: "answered with a redirect (\(response.status.code) to '\(location)'): a preflight is never redirected")
         else { return rules }
-        let unprefixed = failure.map { unprefixedReason($0.reason) }
+        let unprefixed = failure.map { $0.reason.withoutPreflightPrefix }
         guard
             stage(
                 1, passed: originPassText(fields, origin: plan.serializedOrigin),
@@ -52,8 +52,8 @@ enum CheckRules {
                 3, passed: "status \(status) is ok (200-299)",
                 failed: "status \(status) is not ok: a preflight needs 200-299")
         else { return rules }
-        let methodsValue = fields.combinedValue(.accessControlAllowMethods)
-        let headersValue = fields.combinedValue(.accessControlAllowHeaders)
+        let methodsValue = fields.combinedValue(of: .accessControlAllowMethods)
+        let headersValue = fields.combinedValue(of: .accessControlAllowHeaders)
         let parseFailure =
             failure?.reason == .invalidAllowMethodsPreflightResponse
             ? "Access-Control-Allow-Methods ('\(methodsValue ?? "")') is not a comma-separated list of methods"
@@ -95,20 +95,6 @@ enum CheckRules {
         case .methodDisallowedByPreflightResponse: 5
         case .headerDisallowedByPreflightResponse: 6
         default: 1
-        }
-    }
-
-    /// The reason without its `Preflight` prefix: the origin and credentials rules read the same
-    /// on both kinds of response.
-    static func unprefixedReason(_ reason: CORSFailure.Reason) -> CORSFailure.Reason {
-        switch reason {
-        case .preflightMissingAllowOriginHeader: .missingAllowOriginHeader
-        case .preflightWildcardOriginNotAllowed: .wildcardOriginNotAllowed
-        case .preflightMultipleAllowOriginValues: .multipleAllowOriginValues
-        case .preflightInvalidAllowOriginValue: .invalidAllowOriginValue
-        case .preflightAllowOriginMismatch: .allowOriginMismatch
-        case .preflightInvalidAllowCredentials: .invalidAllowCredentials
-        default: reason
         }
     }
 
@@ -183,7 +169,7 @@ enum CheckRules {
             if includes { rules.append(.passed("Access-Control-Allow-Credentials is 'true' (credentials: include)")) }
             return rules
         }
-        let reason = unprefixedReason(failure.reason)
+        let reason = failure.reason.withoutPreflightPrefix
         if reason == .invalidAllowCredentials {
             return [
                 .passed("Access-Control-Allow-Origin '\(origin)' equals the request's Origin"),
@@ -196,7 +182,7 @@ enum CheckRules {
     // MARK: Texts
 
     static func originPassText(_ fields: HTTPFields, origin: String) -> String {
-        if fields.combinedValue(.accessControlAllowOrigin) == "*" {
+        if fields.combinedValue(of: .accessControlAllowOrigin) == "*" {
             return "Access-Control-Allow-Origin '*' allows any origin (credentials not included)"
         }
         return "Access-Control-Allow-Origin '\(origin)' equals the request's Origin"
@@ -241,16 +227,6 @@ enum CheckRules {
 
     static func quoted(_ value: String?) -> String {
         value.map { "'\($0)'" } ?? "absent"
-    }
-}
-
-extension HTTPFields {
-    /// Every line of `name`, trimmed and joined with `", "`, as a browser reads it; `nil` when
-    /// absent.
-    func combinedValue(_ name: HTTPField.Name) -> String? {
-        let values = self[values: name]
-        guard !values.isEmpty else { return nil }
-        return values.map { $0.trimmingHTTPWhitespace() }.joined(separator: ", ")
     }
 }
 
