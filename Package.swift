@@ -217,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "BrowserTests",
             dependencies: [
-                "CORSCommandLine", "CORSBrowserModel", "CORS",
+                "CORSCommandLine", "CORSBrowserModel", "CORS", "CORSTestSupport",
                 .product(name: "WebSocketKit", package: "websocket-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing first what the tests need on this machine:
-# Debian's chromium (the real-browser suite), nginx-light (the shared-cache test), and FastAPI with
-# uvicorn (cors check against a real FastAPI app).
-# It also runs each libFuzzer target for 30 seconds (Fuzz/ci.sh); SKIP_FUZZ=1 skips that step.
+# Debian's chromium, firefox-esr and WebKitGTK (webkit2gtk-driver's WebKitWebDriver, MiniBrowser from
+# libwebkit2gtk-4.1-0, under xvfb) for the real-browser suites, nginx-light (the shared-cache test),
+# and FastAPI with uvicorn (cors check against a real FastAPI app).
+# It also runs each libFuzzer target for 30 seconds (Fuzz/ci.sh; SKIP_FUZZ=1 skips it), checks the
+# engine's allocation counts against Benchmarks/Thresholds (SKIP_BENCHMARKS=1 skips it), and builds
+# every DocC catalogue with warnings as errors (Scripts/build-docs.sh; SKIP_DOCS=1 skips it).
 # Usage: Scripts/test.sh [swift test arguments…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,12 @@ command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 [ -d /usr/share/nodejs/express ] || missing+=(nodejs node-express)
 [ -d /usr/share/nodejs/cors ] || missing+=(node-cors)
+command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+compgen -G '/usr/lib/*/webkit2gtk-4.1/MiniBrowser' >/dev/null || missing+=(libwebkit2gtk-4.1-0)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+# xvfb-run (to run WebKit by hand, as the reference describes) needs xauth, only recommended by xvfb.
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} for the test suite…"
     "${sudo_cmd[@]}" apt-get update -qq
@@ -25,7 +34,9 @@ fi
 # FastAPI and uvicorn for the real-FastAPI tests of `cors check`, in a virtual environment under
 # .build (ignored by git), from PyPI; Debian's packages when no venv or PyPI can be had.
 venv=.build/fastapi-venv
-if ! "$venv/bin/python" -c 'import fastapi, uvicorn, flask' >/dev/null 2>&1; then
+# Flask-CORS, Django with django-cors-headers, aiohttp with aiohttp-cors: the misconfigured real apps
+# `cors check` is proven on (StackFixTests).
+if ! "$venv/bin/python" -c 'import fastapi, uvicorn, flask, flask_cors, django, corsheaders, aiohttp, aiohttp_cors' >/dev/null 2>&1; then
     echo "Installing FastAPI and uvicorn into $venv…"
     if ! command -v python3 >/dev/null 2>&1; then
         "${sudo_cmd[@]}" apt-get update -qq
@@ -33,7 +44,7 @@ if ! "$venv/bin/python" -c 'import fastapi, uvicorn, flask' >/dev/null 2>&1; the
     fi
     rm -rf "$venv"
     mkdir -p .build
-    if ! { python3 -m venv "$venv" && "$venv/bin/python" -m pip install -q --disable-pip-version-check fastapi uvicorn flask; }; then
+    if ! { python3 -m venv "$venv" && "$venv/bin/python" -m pip install -q --disable-pip-version-check fastapi uvicorn flask flask-cors django django-cors-headers aiohttp aiohttp-cors; }; then
         echo "No virtual environment: installing Debian's python3-fastapi and python3-uvicorn instead…"
         rm -rf "$venv"
         "${sudo_cmd[@]}" apt-get update -qq
@@ -42,9 +53,17 @@ if ! "$venv/bin/python" -c 'import fastapi, uvicorn, flask' >/dev/null 2>&1; the
     fi
 fi
 
-# Fuzzing first, so that the test runner's summary is the last thing printed.
+# Fuzzing, allocation thresholds and documentation first, so that the test runner's summary is the
+# last thing printed.
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
     bash Fuzz/ci.sh
+fi
+if [ "${SKIP_BENCHMARKS:-0}" != 1 ]; then
+    # Allocations per operation are deterministic, unlike time: more than the committed count fails.
+    (cd Benchmarks && swift package benchmark thresholds check --target EngineBenchmarks --metric mallocCountTotal)
+fi
+if [ "${SKIP_DOCS:-0}" != 1 ]; then
+    bash Scripts/build-docs.sh
 fi
 
 swift build --build-tests

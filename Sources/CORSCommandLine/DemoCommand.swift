@@ -1,5 +1,6 @@
 import ArgumentParser
 import CORS
+import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -10,12 +11,17 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Serve the tutorial's API with CORS, and a page on a second origin that calls it.",
+        usage: "cors demo [--port <port>] [--frontend-port <port>] [<options>]",
         discussion: """
             API on 127.0.0.1:PORT: GET /me, PUT /me, DELETE /me, GET /boom (throws: 500).
+
             Page on 127.0.0.1:FRONTEND-PORT: open http://localhost:FRONTEND-PORT in a browser.
+
             With an invalid --policy, every problem is printed with its fix and the exit status is 1.
+
             With --policy, SIGHUP reloads the file: a valid policy takes effect atomically; an \
             invalid one is refused whole, every problem is printed, and the old policy stays.
+
             With --json, the start-up report is one JSON document on standard output; reload \
             results go to standard error.
             """
@@ -54,8 +60,38 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
+    /// The page's origin, as the browser sends it.
+    var pageOrigin: String { "http://localhost:\(frontendPort)" }
+
+    /// The tutorial's policy trusts `http://localhost:5173`; the demo page on another port
+    /// must be trusted too, or every scenario of the page is blocked.
+    static func tutorialPolicy(trustingPageOn pageOrigin: String) -> CORSPolicy {
+        var settings = CORSPolicy.tutorial.settings
+        guard !settings.allowOrigins.contains(pageOrigin) else { return .tutorial }
+        settings.allowOrigins.append(pageOrigin)
+        // The tutorial's settings plus a loopback origin stay valid; a failure is a bug.
+        // swiftlint:disable:next force_try
+        return try! settings.policy()
+    }
+
+    /// Whether `policy` lets the page's origin read responses of `path`.
+    static func trusts(_ source: CORSPolicySource, origin: String, path: String = "/me") -> Bool {
+        var fields = HTTPFields()
+        fields[.origin] = origin
+        let request = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: path, headerFields: fields)
+        return source.engine(forPath: { path }).decide(request).isOriginTrusted
+    }
+
+    /// The warning printed, and shown on the page, when the policy does not trust the page.
+    func untrustedPageWarning() -> String {
+        "warning: the policy does not trust the demo page's origin \(pageOrigin), so the browser blocks every scenario; add \"\(pageOrigin)\" to allowOrigins, or pass --frontend-port with a port it trusts."
+    }
+
     func run() async throws {
-        let loaded = try PolicySource.load(path: policy, profile: profile)
+        var loaded = try PolicySource.load(path: policy, profile: profile)
+        if policy == nil, frontendPort != 5173 {
+            loaded.policy = Self.tutorialPolicy(trustingPageOn: pageOrigin)
+        }
         if json {
             StandardOutput.write(startupReport(loaded).rendered())
         }
@@ -66,10 +102,13 @@ struct DemoCommand: AsyncParsableCommand {
             }
             throw ExitCode(1)
         }
+        let store = CORSPolicyStore(CORSPolicyTable(policy))
         if !json {
             printBanner(policy: policy, name: loaded.name, findings: loaded.findings)
         }
-        let store = CORSPolicyStore(CORSPolicyTable(policy))
+        if !Self.trusts(.live(store), origin: pageOrigin) {
+            StandardError.write(untrustedPageWarning())
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 if self.policy != nil {
@@ -122,9 +161,11 @@ struct DemoCommand: AsyncParsableCommand {
         let quiet = Self.logger(level: .warning)
         let host = "127.0.0.1"
         let (apiPort, frontendPort) = (port, self.frontendPort)
+        let page = DemoFrontend.Configuration(
+            apiPort: apiPort, pageOrigin: pageOrigin, source: source, untrustedWarning: untrustedPageWarning())
         switch framework {
         case .hummingbird:
-            let frontend = DemoFrontend.application(apiPort: apiPort, host: host, port: frontendPort, logger: quiet)
+            let frontend = DemoFrontend.application(page, host: host, port: frontendPort, logger: quiet)
             let api = HummingbirdDemoServer.application(source: source, host: host, port: port, logger: logger)
             let group = ServiceGroup(
                 services: [api, frontend], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
@@ -132,8 +173,7 @@ struct DemoCommand: AsyncParsableCommand {
         case .vapor:
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask {
-                    let frontend = DemoFrontend.application(
-                        apiPort: apiPort, host: host, port: frontendPort, logger: quiet)
+                    let frontend = DemoFrontend.application(page, host: host, port: frontendPort, logger: quiet)
                     let group = ServiceGroup(
                         services: [frontend], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
                     try await group.run()
@@ -217,6 +257,9 @@ struct DemoCommand: AsyncParsableCommand {
         if policy.maxAge == nil { say("  (no maxAge: browsers cache preflights for 5 s)") }
         say("API:      http://127.0.0.1:\(port)   \(Self.routes.prefix(4).joined(separator: " · ")) (and \(Self.routes.dropFirst(4).joined(separator: ", ")))")
         say("Frontend: http://localhost:\(frontendPort)   open it in a browser to watch CORS work")
+        if self.policy == nil && frontendPort != 5173 {
+            say("          the tutorial's policy trusts this page's origin too (\(pageOrigin), from --frontend-port)")
+        }
         say("Try:      curl -i http://127.0.0.1:\(port)/me -H 'Origin: http://localhost:5173'")
     }
 }

@@ -12,11 +12,13 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Print a policy as another stack's configuration (nginx, Caddy, Express, Flask, …).",
+        usage: "cors export <file> --to <stack> [<options>]",
         discussion: """
             Server-level stacks (nginx, caddy, apache) get a complete proxy in front of --upstream, \
             listening on --listen; application stacks get the code that installs the policy. The \
             header comment says which test runs the export on the real server ("verified") or \
             "unverified". What the stack cannot express is printed on stderr.
+
             Stacks: \(ServerStack.names)
             """
     )

@@ -16,6 +16,7 @@ struct LintCommand: AsyncParsableCommand {
             FILE holds one policy ({"allowOrigins": [...], ...}) or named profiles \
             ({"profiles": {"development": {...}, "production": {...}}}). The profile is --profile, \
             else $CORS_PROFILE, else production; the production profile is checked more strictly.
+
             Exit status: 0 no errors (warnings allowed), 1 errors, 2 unreadable file, invalid JSON \
             or unknown profile.
             """
@@ -30,6 +31,9 @@ struct LintCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document: {\"findings\": [{\"severity\", \"code\", \"path\", \"message\", \"fix\"}]}.")
     var json = false
 
+    @Option(help: "Also write the findings as SARIF 2.1.0 to this file, each at its line and column in the policy file.")
+    var sarif: String?
+
     @Flag(
         name: .customLong("env"),
         help: "Apply the CORS_* environment variables on top of the file first, as CORSPolicy(config:) does.")
@@ -38,6 +42,14 @@ struct LintCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try report(environment: ProcessInfo.processInfo.environment)
         StandardOutput.write(report.output)
+        if let sarif {
+            let document = LintSARIF.log(file: file, findings: report.findings, toolVersion: ToolVersion.package).rendered() + "\n"
+            do {
+                try Data(document.utf8).write(to: URL(fileURLWithPath: sarif))
+            } catch {
+                throw ToolFailure("cannot write the SARIF file \(sarif): \(error.localizedDescription)")
+            }
+        }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 

@@ -74,12 +74,8 @@ public struct CORSDecisionRecorder: Sendable {
     /// Every counter and timer, created up front so that recording allocates nothing.
     private struct Instruments: Sendable {
         static let kinds = ["preflight", "actual"]
-        /// Index 0 is "allowed"; the others are ``CORSDenialReason/label`` values.
-        static let reasons = [
-            "none", "origin", "origin-predicate-failed", "multiple-origins", "method", "header",
-            "malformed-method", "malformed-headers", "headers-too-large",
-        ]
-        static let reasonIndex = Dictionary(uniqueKeysWithValues: reasons.enumerated().map { ($1, $0) })
+        /// Index 0 is "allowed"; index `kind.rawValue + 1` is each ``CORSDenialReason/Kind``.
+        static let reasons = ["none"] + CORSDenialReason.Kind.allCases.map(\.label)
 
         /// `counters[kind][reason]`
         let counters: [[Counter]]
@@ -105,7 +101,7 @@ public struct CORSDecisionRecorder: Sendable {
 
         func record(_ decision: CORSDecision, duration: Duration) {
             let kind = decision.isPreflight ? 0 : 1
-            let reason = decision.denialReason.map { Self.reasonIndex[$0.label] ?? 1 } ?? 0
+            let reason = decision.denialReason.map { $0.kind.rawValue + 1 } ?? 0
             counters[kind][reason].increment()
             let (seconds, attoseconds) = duration.components
             timers[kind][reason == 0 ? 0 : 1].recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

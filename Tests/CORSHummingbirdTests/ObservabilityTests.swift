@@ -44,6 +44,19 @@ struct ObservabilityTests {
         #expect(timer.values.count == 2)
     }
 
+    @Test("every kind of denial has its own counter, labelled as the engine labels it")
+    func everyDenialKindIsCounted() {
+        let metrics = TestMetrics()
+        _ = CORSDecisionRecorder(metricsFactory: metrics)
+        for kind in ["preflight", "actual"] {
+            let reasons = metrics.counters.filter { $0.label == "cors_requests_total" }
+                .filter { $0.dimensions.contains { $0 == ("kind", kind) } }
+                .compactMap { counter in counter.dimensions.first { $0.0 == "reason" }?.1 }
+            #expect(reasons.sorted() == (["none"] + CORSDenialReason.Kind.allCases.map(\.label)).sorted())
+        }
+        #expect(Set(CORSDenialReason.Kind.allCases.map(\.label)).count == CORSDenialReason.Kind.allCases.count)
+    }
+
     @Test func allowedDecisionsAreLoggedOnlyWhenAskedFor() async throws {
         for logsAllowed in [false, true] {
             let logs = LogCapture()

@@ -17,19 +17,42 @@ public enum CORSDenialReason: Sendable, Hashable, CustomStringConvertible {
     /// `Access-Control-Request-Headers` is longer than any browser sends; refused unread.
     case requestHeadersTooLarge(byteCount: Int)
 
-    /// A stable, low-cardinality label for metrics: `origin`, `method`, `header`, …
-    public var label: String {
-        switch self {
-        case .originNotAllowed: "origin"
-        case .originPredicateFailed: "origin-predicate-failed"
-        case .multipleOrigins: "multiple-origins"
-        case .methodNotAllowed: "method"
-        case .headerNotAllowed: "header"
-        case .malformedRequestMethod: "malformed-method"
-        case .malformedRequestHeaders: "malformed-headers"
-        case .requestHeadersTooLarge: "headers-too-large"
+    /// The kind of a denial, without its details: what metrics count by.
+    public enum Kind: Int, Sendable, Hashable, CaseIterable {
+        case origin, originPredicateFailed, multipleOrigins, method, header
+        case malformedMethod, malformedHeaders, headersTooLarge
+
+        /// A stable, low-cardinality label for metrics: `origin`, `method`, `header`, …
+        public var label: String {
+            switch self {
+            case .origin: "origin"
+            case .originPredicateFailed: "origin-predicate-failed"
+            case .multipleOrigins: "multiple-origins"
+            case .method: "method"
+            case .header: "header"
+            case .malformedMethod: "malformed-method"
+            case .malformedHeaders: "malformed-headers"
+            case .headersTooLarge: "headers-too-large"
+            }
         }
     }
+
+    /// The kind of denial.
+    public var kind: Kind {
+        switch self {
+        case .originNotAllowed: .origin
+        case .originPredicateFailed: .originPredicateFailed
+        case .multipleOrigins: .multipleOrigins
+        case .methodNotAllowed: .method
+        case .headerNotAllowed: .header
+        case .malformedRequestMethod: .malformedMethod
+        case .malformedRequestHeaders: .malformedHeaders
+        case .requestHeadersTooLarge: .headersTooLarge
+        }
+    }
+
+    /// A stable, low-cardinality label for metrics: `origin`, `method`, `header`, …
+    public var label: String { kind.label }
 
     /// A sentence for logs, naming the rule that refused the request.
     public var description: String {

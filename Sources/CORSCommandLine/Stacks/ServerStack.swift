@@ -42,7 +42,7 @@ enum ServerStack: String, CaseIterable, Sendable, Codable {
     }
 
     /// The names `--to` and `--stack` accept, in order.
-    static var names: String { allCases.map(\.rawValue).joined(separator: "|") }
+    static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// What one stack knows. Every stack file implements it.
