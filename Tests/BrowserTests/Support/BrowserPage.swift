@@ -61,6 +61,12 @@ struct Browser: Sendable {
     }
 }
 
+/// One DevTools protocol event.
+struct DevToolsEvent: Sendable {
+    let method: String
+    let params: JSONValue
+}
+
 /// What the page's script asks for: `fetch(url, {method, headers, credentials, body})`.
 struct FetchRequest: Sendable, CustomStringConvertible {
     var url: String
@@ -166,6 +172,8 @@ final class BrowserPage: Sendable {
     private let targetID: String
     private let contextID: String?
     private let events = NIOLockedValueBox<[Event]>([])
+    /// Every `Network.*` event as DevTools sent it, for HAR files (``ChromiumHAR``).
+    private let networkEvents = NIOLockedValueBox<[DevToolsEvent]>([])
 
     fileprivate init(devTools: DevToolsConnection, sessionID: String, targetID: String, contextID: String?) {
         self.devTools = devTools
@@ -287,7 +295,18 @@ final class BrowserPage: Sendable {
         }
     }
 
+    /// The number of `Network.*` events so far: a mark for ``networkEvents(since:)``.
+    var networkEventCount: Int { networkEvents.withLockedValue { $0.count } }
+
+    /// The `Network.*` events since the mark.
+    func networkEvents(since start: Int) -> [DevToolsEvent] {
+        networkEvents.withLockedValue { Array($0[min(start, $0.count)...]) }
+    }
+
     fileprivate func record(_ method: String, _ params: JSONValue) {
+        if method.hasPrefix("Network.") {
+            networkEvents.withLockedValue { $0.append(DevToolsEvent(method: method, params: params)) }
+        }
         let event: Event?
         switch method {
         case "Network.requestWillBeSent":
