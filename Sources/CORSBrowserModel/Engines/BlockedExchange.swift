@@ -51,6 +51,15 @@ public struct BlockedExchange: Sendable {
         let location = combined(.location) ?? ""
         return WebURL(location, relativeTo: request.url)?.serialized ?? location
     }
+
+    /// ``resolvedLocation`` without a user name and password.
+    var resolvedLocationWithoutCredentials: String {
+        let location = resolvedLocation
+        guard let scheme = location.firstRange(of: "://"), let at = location[scheme.upperBound...].firstIndex(of: "@"),
+            !location[scheme.upperBound..<at].contains("/")
+        else { return location }
+        return String(location[..<scheme.upperBound]) + location[location.index(after: at)...]
+    }
 }
 
 /// What one engine reports for a blocked exchange.

@@ -26,7 +26,7 @@ public enum ConsolePlaceholder: String, Sendable, Hashable, CaseIterable, Compar
     /// Whether a value never contains whitespace, which makes a pasted line easier to split.
     var isSingleWord: Bool {
         switch self {
-        case .value, .api: false
+        case .value, .api, .token: false
         default: true
         }
     }
@@ -162,7 +162,7 @@ public struct ConsoleTemplate: Sendable, Hashable, CustomStringConvertible {
 
     private static func accepts(_ name: ConsolePlaceholder, _ scalar: Unicode.Scalar, atStart: Bool) -> Bool {
         switch name {
-        case .value: true
+        case .value, .token: true
         case .status: scalar.properties.numericType != nil || "(null)".unicodeScalars.contains(scalar)
         default: !scalar.properties.isWhitespace
         }
@@ -172,6 +172,8 @@ public struct ConsoleTemplate: Sendable, Hashable, CustomStringConvertible {
         switch name {
         case .value:
             return true
+        case .token:
+            return !value.isEmpty
         case .status:
             return value == "(null)" || (!value.isEmpty && value.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 })
         case .kind:

@@ -29,6 +29,14 @@ public protocol EngineProfile: Sendable {
 
     /// Whether the engine sends `cookie` with a credentialed cross-site request.
     func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict
+
+    /// The console lines for a request that failed with a network error rather than a CORS
+    /// rule (Chromium prints none for these).
+    func networkErrorLines(_ error: NetworkError, request: PageRequest) -> [String]
+}
+
+extension EngineProfile {
+    public func networkErrorLines(_ error: NetworkError, request: PageRequest) -> [String] { [] }
 }
 
 extension EngineProfile {

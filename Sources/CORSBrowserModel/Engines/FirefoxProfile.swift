@@ -6,8 +6,8 @@ import CORSWebSyntax
 /// of MDN's "CORS errors" pages (Firefox DevTools links each reason to its page).
 ///
 /// Firefox never says whether the preflight or the actual response failed; after a preflight
-/// failure it prints a second line, "(Reason: CORS request did not succeed). Status code:
-/// (null)." (measured on Firefox 153).
+/// or redirect failure it prints one more line, "(Reason: CORS request did not succeed). Status
+/// code: (null)." (measured on Firefox 153).
 public struct FirefoxProfile: EngineProfile {
     public init() {}
 
@@ -65,10 +65,22 @@ public struct FirefoxProfile: EngineProfile {
         }
         let message = message(id)
         var lines = [message.render(values)]
-        if exchange.stage == .preflight {
+        // Measured on Firefox 153: a redirected preflight also reports the preflight's status.
+        if id == "CORSExternalRedirectNotAllowed" {
+            lines.append(self.message("CORSPreflightDidNotSucceed").render([.url: request.url.serialized, .status: String(exchange.status)]))
+        }
+        // The channel is cancelled after a preflight or a redirect fails, which Firefox reports
+        // once more as "CORS request did not succeed" (measured).
+        if exchange.stage != .response && id != "CORSDidNotSucceed" {
             lines.append(self.message("CORSDidNotSucceed").render([.url: request.url.serialized, .status: "(null)"]))
         }
         return EngineReport(engine: .firefox, message: message, values: values, consoleLines: lines)
+    }
+
+    /// A redirect Firefox refuses as a network error (to a `data:` URL, measured) ends with the
+    /// generic line.
+    public func networkErrorLines(_ error: NetworkError, request: PageRequest) -> [String] {
+        [message("CORSDidNotSucceed").render([.url: request.url.serialized, .status: "(null)"])]
     }
 
     /// Firefox's console warning for a request it let through, if any.
@@ -167,7 +179,7 @@ public struct FirefoxProfile: EngineProfile {
     }
 
     static let preflightOrActual =
-        "Firefox does not say whether the preflight or the actual response failed: the line \"(Reason: CORS request did not succeed). Status code: (null).\" right after it means the preflight. `cors check` sends both and shows which."
+        "Firefox does not say whether the preflight or the actual response failed: the line \"(Reason: CORS request did not succeed). Status code: (null).\" right after it means the preflight (or, with a 3xx status, a redirect). `cors check` sends both and shows which."
 
     static let messages: [EngineMessage] = [
         blocked(

@@ -68,7 +68,7 @@ public struct WebKitProfile: EngineProfile {
         case .response:
             id = corsCheckReason(exchange, values: &values)
         case .redirect:
-            values[.location] = exchange.resolvedLocation
+            values[.location] = exchange.resolvedLocationWithoutCredentials
             if exchange.failure.reason == .redirectContainsCredentials {
                 values[.value] = "redirection URL \(exchange.resolvedLocation) has credentials"
             } else {
@@ -81,6 +81,18 @@ public struct WebKitProfile: EngineProfile {
         let message = message(id)
         let lines = [message.render(values), self.message("cannotLoad").render(values)]
         return EngineReport(engine: .webkit, message: message, values: values, consoleLines: lines)
+    }
+
+    /// A redirect to a URL that is not http(s): "not allowed to follow a cross-origin CORS
+    /// redirection with non CORS scheme" (measured on WebKitGTK 2.50).
+    public func networkErrorLines(_ error: NetworkError, request: PageRequest) -> [String] {
+        guard error.code == .unsafeRedirect else { return [] }
+        let values: [ConsolePlaceholder: String] = [
+            .location: error.url, .url: request.url.serialized,
+            .value: "not allowed to follow a cross-origin CORS redirection with non CORS scheme",
+            .api: request.initiator == .fetch ? "Fetch API" : "XMLHttpRequest",
+        ]
+        return [message("redirectDenied").render(values), message("cannotLoad").render(values)]
     }
 
     public func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict {
@@ -133,8 +145,9 @@ public struct WebKitProfile: EngineProfile {
         }
     }
 
-    /// WebKit names a request header as its header map holds it: the script's spelling.
-    static func headerSpelling(_ lowercased: String, in request: PageRequest) -> String {
+    /// WebKit names a request header as its header map holds it: the script's spelling
+    /// (measured: `X-Custom`, `Content-Type`, `Accept-Language`).
+    public static func headerSpelling(_ lowercased: String, in request: PageRequest) -> String {
         request.headerFields.first { $0.name.canonicalName == lowercased }?.name.rawName ?? lowercased
     }
 
