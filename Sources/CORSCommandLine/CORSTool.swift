@@ -9,7 +9,7 @@ public struct CORSTool: AsyncParsableCommand {
         commandName: "cors",
         abstract: "CORS done right: see why a browser blocks a request, audit an API, lint a policy.",
         version: ToolVersion.description,
-        subcommands: [DemoCommand.self, CheckCommand.self, ScanCommand.self, LintCommand.self, ExportCommand.self, ExplainCommand.self]
+        subcommands: [DemoCommand.self, CheckCommand.self, ScanCommand.self, LintCommand.self, ExportCommand.self, ExplainCommand.self, ProxyCommand.self]
     )
 
     public init() {}
