@@ -217,6 +217,22 @@ struct ExplainCommandTests {
         #expect(try explain([try writeTemporary(clean)]).exitCode == 0)
     }
 
+    @Test("A HAR recorded from real Chromium on the zoo (Tests/EngineFixtures/har): every blocked request explained, no allowed one")
+    func recordedChromiumHAR() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("EngineFixtures/har/chromium-zoo.har").path
+        let report = try explain([path])
+        #expect(report.exitCode == 1)
+        #expect(report.harSummary?.allowed == 2)
+        #expect(
+            report.findings.map(\.messageID) == [
+                "MissingAllowOriginHeader", "WildcardOriginNotAllowed", "MissingAllowOriginHeader",
+                "MethodDisallowedByPreflightResponse", "PreflightMissingAllowOriginHeader", "HeaderDisallowedByPreflightResponse",
+                "MissingAllowOriginHeader",
+            ])
+        #expect(report.findings.allSatisfy { !($0.url ?? "").contains("acao-exact") && !($0.url ?? "").contains("preflight-ok") })
+    }
+
     @Test("Bad input: one line naming the problem (in-process and from the binary, exit 2)")
     func badInput() async throws {
         let notJSON = try writeTemporary("this is not json")

@@ -4,8 +4,8 @@ import HTTPTypes
 
 /// Explains a HAR export: finds every cross-origin request (its `Origin` header, or the page's
 /// URL, against the request's URL), pairs it with its preflight (the `OPTIONS` to the same URL
-/// with `Access-Control-Request-Method` for that method, just before it; Chrome also marks
-/// preflights `_initiator.type: "preflight"`), and runs the browser model over the recorded
+/// with `Access-Control-Request-Method` for that method, nearest before it, else after it;
+/// Chrome also marks preflights `_initiator.type: "preflight"`), and runs the browser model over the recorded
 /// headers to name each failure's reason and fix.
 struct HARExplainer {
     /// What the whole file held.
@@ -24,6 +24,8 @@ struct HARExplainer {
         let creator = har.creator.lowercased()
         if creator.contains("firefox") { return .firefox }
         if creator.contains("webkit") || creator.contains("safari") { return .webkit }
+        // Gecko's error names (NS_ERROR_DOM_BAD_URI) where the creator does not say.
+        if har.entries.contains(where: { $0.error?.hasPrefix("NS_") == true }) { return .firefox }
         return .chromium
     }
 
@@ -40,10 +42,14 @@ struct HARExplainer {
                 continue
             }
             summary.crossOrigin += 1
-            let preflight = preflights.last {
-                $0.index < entry.index && !pairedPreflights.contains($0.index) && $0.url == entry.url
-                    && ($0.requestHeader("access-control-request-method") ?? entry.method) == entry.method
+            // Exporters order them differently (a CDP recording lists the request before its
+            // preflight): the nearest unpaired preflight before the request, else after it.
+            let matches = { (candidate: HARFile.Entry) in
+                !pairedPreflights.contains(candidate.index) && candidate.url == entry.url
+                    && (candidate.requestHeader("access-control-request-method") ?? entry.method) == entry.method
             }
+            let preflight =
+                preflights.last { $0.index < entry.index && matches($0) } ?? preflights.first { $0.index > entry.index && matches($0) }
             if let preflight { pairedPreflights.insert(preflight.index) }
             if let finding = judge(actual: entry, preflight: preflight, origin: origin) {
                 findings.append(finding)
