@@ -13,12 +13,16 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "See exactly why a browser lets a page read a URL, or blocks it.",
+        usage: "cors check <url> --origin <origin> [-H 'Name: value' ...] [<options>]",
         discussion: """
             Sends what Chrome sends for fetch(URL, {method, headers, credentials}) from a page on \
             ORIGIN: the preflight when one is needed, then the request, following redirects like \
             the browser. Prints every request and response, the rule that failed, the console \
-            message Chrome shows, and the fix (the header, a swift-cors CORSPolicy setting, \
-            FastAPI's CORSMiddleware). No cookie is sent or stored.
+            message Chrome shows, and the fix: first as a line of the server stack's own \
+            configuration (detected from Server, X-Powered-By, Via, error pages and the shape of \
+            the answers, or named with --stack), then the header, a swift-cors CORSPolicy setting \
+            and FastAPI's CORSMiddleware. No cookie is sent or stored.
+
             Exit status: 0 allowed, 1 blocked, 2 bad usage or network failure.
             """
     )
@@ -42,6 +46,12 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(help: "The browser engine to report for: chromium, firefox, webkit or all (a table, and where they differ).")
     var browser: String = "chromium"
+
+    @Option(help: ArgumentHelp("The server stack, instead of detecting it: \(ServerStack.names).", valueName: "name"))
+    var stack: String?
+
+    @Flag(help: "List every stack's fix, not only the detected stack's.")
+    var verbose = false
 
     @Flag(help: "Print one JSON document instead of the trace.")
     var json = false
@@ -70,20 +80,23 @@ struct CheckCommand: AsyncParsableCommand {
         let request: PageRequest
         let timeout: Duration
         let browsers: [BrowserEngine]
+        let stackOverride: ServerStack?
         do {
             request = try pageRequest()
             timeout = try validatedTimeout()
             browsers = try BrowserSelection.parse(browser)
+            stackOverride = try validatedStack()
         } catch {
             return CheckCommandResult(errorLine: error.description)
         }
         var report: CheckReport
+        let verbose = verbose
         do {
             if let exchanger {
-                report = try await CheckRunner(exchanger: exchanger).run(request)
+                report = try await CheckRunner(exchanger: exchanger, stackOverride: stackOverride, verbose: verbose).run(request)
             } else {
                 report = try await LiveHTTPClient.withClient(timeout: timeout) { client in
-                    try await CheckRunner(exchanger: client).run(request)
+                    try await CheckRunner(exchanger: client, stackOverride: stackOverride, verbose: verbose).run(request)
                 }
             }
         } catch let error as HTTPExchangeError {
@@ -133,6 +146,15 @@ struct CheckCommand: AsyncParsableCommand {
             throw ToolFailure("invalid --header '\(Self.printable(text))': the value contains CR, LF or NUL")
         }
         return HTTPField(name: fieldName, value: value)
+    }
+
+    /// The stack `--stack` names, if any.
+    func validatedStack() throws(ToolFailure) -> ServerStack? {
+        guard let stack else { return nil }
+        guard let known = ServerStack(rawValue: stack.lowercased()) else {
+            throw ToolFailure("invalid --stack '\(Self.printable(stack))': use \(ServerStack.names)")
+        }
+        return known
     }
 
     func validatedTimeout() throws(ToolFailure) -> Duration {

@@ -504,6 +504,7 @@ struct CheckRunnerTests {
                 Verdict: BLOCKED — MethodDisallowedByPreflightResponse ('DELETE')
                 Console: Access to fetch at 'https://api.example.com/me' from origin 'https://app.example.com' has been blocked by CORS policy: Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.
                 Why:     The preflight does not allow the method DELETE. Add 'DELETE' to Access-Control-Allow-Methods, spelled exactly (the comparison is case-sensitive).
+                Stack:   unknown (no Server, X-Powered-By or Via field, error page or answer that names one; --stack NAME says it)
 
                 Fix: The preflight does not allow the method DELETE (Access-Control-Allow-Methods: 'GET').
                     Send:        Access-Control-Allow-Methods: GET, DELETE

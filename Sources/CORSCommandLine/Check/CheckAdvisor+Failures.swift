@@ -16,6 +16,11 @@ extension CheckAdvisor {
             advice.note(.redirect)
             return
         }
+        // The answers only one stack gives name the cause better than the browser's reason.
+        if let fix = starletteRefusal(context) ?? automaticOptionsAnswer(context) {
+            advice.add(fix)
+            return
+        }
         switch reason {
         case .missingAllowOriginHeader:
             advice.add(missingAllowOrigin(context))
@@ -24,6 +29,7 @@ extension CheckAdvisor {
         case .multipleAllowOriginValues:
             advice.add(
                 CheckFix(
+                    kinds: [.duplicateAllowOrigin],
                     problem:
                         "Access-Control-Allow-Origin is '\(failure.offendingValue ?? "")': several values, or the header added twice (for example by a proxy and by the app). Exactly one origin is allowed.",
                     headers: ["Access-Control-Allow-Origin: \(context.origin)"],
@@ -37,6 +43,7 @@ extension CheckAdvisor {
         case .invalidAllowCredentials:
             advice.add(
                 CheckFix(
+                    kinds: [.credentialsNotAllowed(origin: context.origin)],
                     problem:
                         "The request includes credentials, but Access-Control-Allow-Credentials is \(failure.offendingValue.map { "'\($0)'" } ?? "absent"): it must be exactly 'true'.",
                     headers: ["Access-Control-Allow-Credentials: true"],
@@ -54,6 +61,7 @@ extension CheckAdvisor {
             let methods = merged(tokens(in: failure.offendingValue ?? ""), adding: [context.method], caseSensitive: true)
             advice.add(
                 CheckFix(
+                    kinds: [.methodNotAllowed(method: context.method)],
                     problem:
                         "Access-Control-Allow-Methods ('\(failure.offendingValue ?? "")') is not a comma-separated list of methods, so the browser rejects the whole preflight.",
                     headers: ["Access-Control-Allow-Methods: \(methods.joined(separator: ", "))"],
@@ -63,6 +71,7 @@ extension CheckAdvisor {
             let names = merged(tokens(in: failure.offendingValue ?? ""), adding: context.unsafeHeaderDisplayNames)
             advice.add(
                 CheckFix(
+                    kinds: context.unsafeHeaderDisplayNames.map { .headerNotAllowed(name: $0) },
                     problem:
                         "Access-Control-Allow-Headers ('\(failure.offendingValue ?? "")') is not a comma-separated list of header names, so the browser rejects the whole preflight.",
                     headers: ["Access-Control-Allow-Headers: \(names.joined(separator: ", "))"],
@@ -125,6 +134,10 @@ extension CheckAdvisor {
                     "\(what) is a \(context.statusText) without CORS headers: \(hiddenServerErrorAdvice).",
                 headers: headers,
                 other: ["Check the server's logs for the \(context.status) on \(place)."])
+            fix.kinds =
+                context.isPreflight
+                ? [.preflightNotOK(status: context.status)]
+                : [.errorWithoutCORSHeaders(status: context.status, origin: context.origin)]
             if context.isPreflight {
                 fix.problem +=
                     " A 401 here usually means authentication runs before the CORS layer; a 404 or 405, that nothing answers OPTIONS."
@@ -145,12 +158,14 @@ extension CheckAdvisor {
         if context.isPreflight && context.status == 403 {
             problem += " A 403 without CORS headers is how swift-cors refuses an untrusted origin's preflight."
         }
-        return CheckFix(problem: problem, headers: headers, corsPolicy: policy, fastAPI: fastAPI)
+        var fix = CheckFix(problem: problem, headers: headers, corsPolicy: policy, fastAPI: fastAPI)
+        fix.kinds = [.originNotAllowed(origin: context.origin)]
+        return fix
     }
 
     static func wildcardWithCredentials(_ context: Context) -> CheckFix {
         CheckFix(
-            pitfall: .wildcardWithCredentials,
+            pitfall: .wildcardWithCredentials, kinds: [.wildcardWithCredentials(origin: context.origin)],
             problem:
                 "The server answers 'Access-Control-Allow-Origin: *' to a request with credentials: 'include', and browsers refuse '*' on credentialed requests. Echo the exact origin instead.",
             headers: [
@@ -172,6 +187,7 @@ extension CheckAdvisor {
             problem += " They differ only by \(nearMiss)."
         }
         return CheckFix(
+            kinds: [.originNotAllowed(origin: context.origin)],
             problem: problem,
             headers: ["Access-Control-Allow-Origin: \(context.origin)", "Vary: Origin"],
             corsPolicy: "add \"\(context.origin)\" to allowOrigins (swift-cors echoes the request's exact Origin).",
@@ -203,36 +219,9 @@ extension CheckAdvisor {
             other: [
                 "Answer OPTIONS \(path) with 204 No Content and the CORS headers, before authentication, routing or method checks."
             ])
-        let body = context.step.response.bodySnippet() ?? ""
-        if context.status == 400, body.hasPrefix("Disallowed CORS") {
-            // Starlette's CORSMiddleware refuses a preflight with 400 "Disallowed CORS origin,
-            // method, headers", and still sends its real lists.
-            let refused = body.dropFirst("Disallowed CORS".count)
-            var settings: [String] = []
-            if refused.contains("origin") { settings.append("allow_origins=[..., \"\(context.origin)\"]") }
-            if refused.contains("method") {
-                let methods = merged(
-                    tokens(in: context.fields.combinedValue(of: .accessControlAllowMethods) ?? ""), adding: [context.method],
-                    caseSensitive: true)
-                settings.append("allow_methods=\(list(methods))")
-            }
-            if refused.contains("header") {
-                // Starlette adds Accept, Accept-Language, Content-Language and Content-Type to
-                // allow_headers itself (and lists them in its answer): suggesting them again
-                // would be noise, so only what the application configured is kept.
-                let starletteAddsItself: Set<String> = ["accept", "accept-language", "content-language", "content-type"]
-                let configured = tokens(in: context.fields.combinedValue(of: .accessControlAllowHeaders) ?? "")
-                    .filter { !starletteAddsItself.contains($0.lowercased()) }
-                let names = merged(configured, adding: context.unsafeHeaderDisplayNames)
-                    .filter { !starletteAddsItself.contains($0.lowercased()) }
-                settings.append("allow_headers=\(list(names))")
-            }
-            fix.problem += " The body '\(body)' is Starlette's CORSMiddleware refusing the preflight."
-            fix.fastAPI = "CORSMiddleware(..., \(settings.joined(separator: ", ")))"
-        } else {
-            fix.fastAPI =
-                "CORSMiddleware answers allowed preflights with 200 before any route or dependency runs: add it with app.add_middleware and keep authentication out of OPTIONS requests."
-        }
+        fix.kinds = [.preflightNotOK(status: context.status)]
+        fix.fastAPI =
+            "CORSMiddleware answers allowed preflights with 200 before any route or dependency runs: add it with app.add_middleware and keep authentication out of OPTIONS requests."
         return fix
     }
 
@@ -248,6 +237,7 @@ extension CheckAdvisor {
             problem += " '*' is only a wildcard without credentials."
         }
         var fix = CheckFix(
+            kinds: [.methodNotAllowed(method: context.method)],
             problem: problem,
             headers: ["Access-Control-Allow-Methods: \(methods.joined(separator: ", "))"],
             corsPolicy: "\"allowMethods\": \(list(methods))",
@@ -285,7 +275,7 @@ extension CheckAdvisor {
             problem += " '*' is only a wildcard without credentials."
         }
         return CheckFix(
-            pitfall: .headerNotAllowed,
+            pitfall: .headerNotAllowed, kinds: display.map { .headerNotAllowed(name: $0) },
             problem: problem,
             headers: ["Access-Control-Allow-Headers: \(names.joined(separator: ", "))"],
             corsPolicy: "\"allowHeaders\": \(list(names))",

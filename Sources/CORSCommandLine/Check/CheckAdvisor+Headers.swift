@@ -15,14 +15,15 @@ extension CheckAdvisor {
         else { return }
         let existing = tokens(in: step.response.headerFields.combinedValue(of: .accessControlAllowHeaders) ?? "")
         let names = merged(existing, adding: ["Authorization"])
-        advice.add(
-            CheckFix(
-                pitfall: .headerNotAllowed,
-                problem:
-                    "Chromium lets Authorization through 'Access-Control-Allow-Headers: *', but the Fetch standard, Firefox and Safari block it: list it by name.",
-                headers: ["Access-Control-Allow-Headers: \(names.joined(separator: ", "))"],
-                corsPolicy: "\"allowHeaders\": \(list(names))",
-                fastAPI: "CORSMiddleware(..., allow_headers=\(list(names)))"))
+        var fix = CheckFix(
+            pitfall: .headerNotAllowed,
+            problem:
+                "Chromium lets Authorization through 'Access-Control-Allow-Headers: *', but the Fetch standard, Firefox and Safari block it: list it by name.",
+            headers: ["Access-Control-Allow-Headers: \(names.joined(separator: ", "))"],
+            corsPolicy: "\"allowHeaders\": \(list(names))",
+            fastAPI: "CORSMiddleware(..., allow_headers=\(list(names)))")
+        fix.kinds = [.headerNotAllowed(name: "Authorization")]
+        advice.add(fix)
     }
 
     /// Names nobody expects a script to read.
@@ -32,15 +33,21 @@ extension CheckAdvisor {
         "via", "cf-ray", "cf-cache-status", "nel", "report-to", "x-content-type-options", "x-frame-options",
         "content-security-policy", "referrer-policy", "permissions-policy", "cross-origin-opener-policy",
         "cross-origin-resource-policy", "cross-origin-embedder-policy", "x-xss-protection",
+        "content-security-policy-report-only", "x-permitted-cross-domain-policies", "origin-agent-cluster",
+        "x-dns-prefetch-control", "x-download-options", "expect-ct", "x-aspnet-version", "x-aspnetmvc-version",
+        "x-robots-tag", "allow", "content-length", "last-modified", "expires", "pragma", "cache-control",
+        "content-language", "content-type", "x-runtime", "server-timing", "x-cache", "x-cache-hits", "x-served-by",
+        "x-timer", "timing-allow-origin", "upgrade", "trailer", "report-to", "reporting-endpoints",
     ]
+
+    /// Prefixes of CDN and proxy bookkeeping headers nobody expects a script to read.
+    static let unremarkableHeaderPrefixes: [String] = ["cf-", "x-amz-cf-", "x-envoy-", "x-nginx-", "x-akamai-"]
 
     static func adviseOnHiddenHeaders(_ report: CheckReport, into advice: inout Advice) {
         guard let readable = report.readable, report.request.isCrossOrigin,
             let step = report.steps.last(where: { $0.kind == .actual })
         else { return }
-        let hidden = readable.hiddenHeaderNames.filter {
-            !$0.hasPrefix("access-control-") && !unremarkableHeaderNames.contains($0)
-        }
+        let hidden = readable.hiddenHeaderNames.filter(isRemarkable)
         guard !hidden.isEmpty else { return }
         let display = hidden.map { name in
             step.response.headerFields.first { $0.name.canonicalName == name }?.name.rawName ?? name
@@ -48,12 +55,13 @@ extension CheckAdvisor {
         var existing = tokens(in: step.response.headerFields.combinedValue(of: .accessControlExposeHeaders) ?? "")
         if report.request.credentials == .include { existing.removeAll { $0 == "*" } }
         let names = merged(existing, adding: display)
-        advice.add(
-            CheckFix(
+        var fix = CheckFix(
                 problem:
                     "If the script must read \(display.joined(separator: ", ")): the browser hides \(display.count == 1 ? "it" : "them") unless Access-Control-Expose-Headers names \(display.count == 1 ? "it" : "them").",
                 headers: ["Access-Control-Expose-Headers: \(names.joined(separator: ", "))"],
                 corsPolicy: "\"exposeHeaders\": \(list(names))",
-                fastAPI: "CORSMiddleware(..., expose_headers=\(list(names)))"))
+                fastAPI: "CORSMiddleware(..., expose_headers=\(list(names)))")
+        fix.kinds = display.map { .headerNotExposed(name: $0) }
+        advice.add(fix)
     }
 }

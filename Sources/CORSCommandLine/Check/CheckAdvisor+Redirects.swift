@@ -13,10 +13,23 @@ extension CheckAdvisor {
             problem:
                 "The preflight to \(from.serialized) was answered \(context.statusText) to '\(shown)'; browsers never follow a redirect on a preflight: \(redirectAdvice).",
             other: ["Call '\(shown)' directly from the page instead of '\(from.serialized)'."])
-        if let target {
+        fix.kinds = [.preflightRedirected]
+        if let maker = redirectMaker(context.step.response) {
+            fix.problem += " \(maker)"
+        } else if let target {
             fix.fastAPI = redirectHintForFastAPI(from: from, to: target)
         }
         return fix
+    }
+
+    /// Who made a redirect, when its response shows a stack other than FastAPI: "nginx made the
+    /// redirect (nginx's error page): …". `nil` when FastAPI may have made it.
+    static func redirectMaker(_ response: HTTPExchangeResponse) -> String? {
+        guard !redirectIsFastAPIs(response) else { return nil }
+        let detection = StackKnowledge.detect([response.stackResponse])
+        guard let stack = detection.stack else { return nil }
+        return
+            "\(stack.dialect.displayName) made the redirect (\(detection.evidence.joined(separator: "; "))): a rewrite or return in its configuration, not the application behind it."
     }
 
     /// Where FastAPI's own redirects come from.
@@ -55,9 +68,15 @@ extension CheckAdvisor {
         problem +=
             ". Every hop is CORS-checked, a preflight is never redirected, Authorization is dropped across origins and the Origin can become 'null': \(redirectAdvice)."
         var fix = CheckFix(pitfall: .redirect, problem: problem)
+        let redirectSteps = report.steps.filter { step in
+            if case .redirect = step.outcome { return true }
+            return false
+        }
+        let maker = redirectSteps.lazy.compactMap { redirectMaker($0.response) }.first
+        if let maker { fix.problem += " \(maker)" }
         if let last = hops.last, report.networkError == nil {
             fix.other.append("Call '\(last.location.serialized)' directly from the page instead of '\(initial.serialized)'.")
-            fix.fastAPI = redirectHintForFastAPI(from: initial, to: last.location)
+            if maker == nil { fix.fastAPI = redirectHintForFastAPI(from: initial, to: last.location) }
         } else {
             fix.other.append("Fix the redirect at \(failedStep?.url ?? initial.serialized) so that the page calls the final URL directly.")
         }

@@ -4,8 +4,8 @@ import HTTPTypes
 import CORSWebSyntax
 
 /// Turns what the browser model concluded into the tutorial's pitfalls by name and concrete
-/// fixes: the response header to send, and the setting to change in a swift-cors `CORSPolicy`
-/// and in FastAPI/Starlette's `CORSMiddleware`.
+/// fixes: a line of the detected stack's configuration, the response header to send, and the
+/// setting to change in a swift-cors `CORSPolicy` and in FastAPI/Starlette's `CORSMiddleware`.
 enum CheckAdvisor {
     /// The exact advice for a 4xx/5xx without CORS headers (the tutorial's wording).
     static let hiddenServerErrorAdvice =
@@ -23,13 +23,18 @@ enum CheckAdvisor {
         adviseOnCookies(report, into: &advice)
         adviseOnWildcardAuthorization(report, into: &advice)
         adviseOnHiddenHeaders(report, into: &advice)
+        adviseOnCredentialedRead(report, into: &advice)
         if !report.request.isCrossOrigin {
             advice.warnings.append(
                 "same-origin: the page and the URL have the same origin, so CORS does not apply; pass the origin of the page that really calls this URL.")
         }
         report.pitfalls = advice.pitfalls
-        report.fixes = advice.fixes
-        report.warnings = CheckRunner.unique(report.warnings + advice.warnings)
+        report.fixes = advice.fixes.map { fix in
+            var fix = fix
+            fix.stackFixes = stackFixes(for: fix, report: report)
+            return fix
+        }
+        report.warnings = CheckRunner.unique(quieted(report.warnings, report: report) + advice.warnings)
     }
 
     /// Pitfalls, fixes and warnings gathered so far.

@@ -7,7 +7,8 @@ import HTTPTypes
 /// {"verdict": "allowed"|"blocked", "reason": "<CorsError name>"|null, "failedParameter": …|null,
 ///  "consoleMessage": "…"|null, "preflight": {"request": {…}, "response": {"status": N, "headers": {…}}}|null,
 ///  "actual": {…}|null, "exposedHeaders": […], "fixes": ["…"], "warnings": ["…"],
-///  "networkError", "explanation", "pitfalls", "fixDetails", "redirects", "exchanges", "check"}
+///  "networkError", "explanation", "pitfalls", "fixDetails", "redirects", "exchanges", "check",
+///  "engines", "stack": {"name": "nginx"|null, "evidence": ["Server: nginx/1.22.1"], "overridden": false}}
 /// ```
 ///
 /// `preflight` and `actual` are the last preflight and the last actual request sent (after
@@ -50,6 +51,7 @@ enum CheckJSONRenderer {
                 ])
             ),
             ("engines", CheckEngineRenderer.json(report.engines)),
+            ("stack", stack(report.stack)),
         ])
     }
 
@@ -117,6 +119,25 @@ enum CheckJSONRenderer {
             ("corsPolicy", .string(fix.corsPolicy)),
             ("fastAPI", .string(fix.fastAPI)),
             ("other", .strings(fix.other)),
+            (
+                "stackFixes",
+                .array(
+                    fix.stackFixes.map { line in
+                        .object([
+                            ("stack", .string(line.stack.rawValue)), ("fix", .string(line.fix)),
+                            ("detected", .bool(line.isDetected)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    /// `{"name": "nginx"|null, "evidence": […], "overridden": bool}`.
+    static func stack(_ detection: StackDetection) -> JSONValue {
+        .object([
+            ("name", .string(detection.stack?.rawValue)),
+            ("evidence", .strings(detection.evidence)),
+            ("overridden", .bool(detection.isOverride)),
         ])
     }
 

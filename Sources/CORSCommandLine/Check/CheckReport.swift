@@ -39,6 +39,10 @@ struct CheckReport: Sendable {
     var browsers: [BrowserEngine] = [.chromium]
     /// What each of ``browsers`` makes of the request.
     var engines: [EngineCheck] = []
+    /// The server stack that answered, and the clues (or `--stack`).
+    var stack = StackDetection(stack: nil, evidence: [], isOverride: false)
+    /// Whether every stack's fix is listed, not only the detected stack's (`--verbose`).
+    var verbose = false
 
     /// The redirects followed, in order.
     var redirects: [RedirectHop] {
@@ -164,6 +168,8 @@ enum CheckPitfall: String, Sendable, Hashable, CaseIterable {
 struct CheckFix: Sendable, Hashable {
     /// The pitfall this fixes, when it is one of the tutorial's.
     var pitfall: CheckPitfall?
+    /// What failed, in the terms each stack's fix is written for (``StackDialect/fix(for:)``).
+    var kinds: [CheckFailureKind] = []
     /// What is wrong, in one or two sentences.
     var problem: String
     /// The response header(s) to send, e.g. `Access-Control-Allow-Headers: Authorization, X-Api-Key`.
@@ -174,13 +180,26 @@ struct CheckFix: Sendable, Hashable {
     var fastAPI: String?
     /// Anything else to do: in the client, in the server's code or proxy.
     var other: [String] = []
+    /// The fix as a line of the detected stack's configuration first, then (with `--verbose`)
+    /// every other stack's.
+    var stackFixes: [StackFixLine] = []
 
     /// The fix as flat, labelled lines: what `--json` lists under `"fixes"`.
     var lines: [String] {
-        var lines = headers.map { "Send the response header '\($0)'." }
+        var lines = stackFixes.map { "\($0.stack.dialect.displayName): \($0.fix)" }
+        lines += headers.map { "Send the response header '\($0)'." }
         if let corsPolicy { lines.append("swift-cors CORSPolicy: \(corsPolicy)") }
         if let fastAPI { lines.append("FastAPI/Starlette: \(fastAPI)") }
         lines += other
         return lines
     }
+}
+
+/// One stack's fix for one failure: a line of that stack's configuration.
+struct StackFixLine: Sendable, Hashable {
+    var stack: ServerStack
+    var fix: String
+    /// Whether this is the fix of the stack that answered (or `--stack`), rather than one of
+    /// the others `--verbose` lists.
+    var isDetected: Bool
 }

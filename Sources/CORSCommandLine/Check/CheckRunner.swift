@@ -14,6 +14,10 @@ struct CheckRunner: Sendable {
 
     /// How requests reach the server.
     let exchanger: any HTTPExchanger
+    /// The stack named with `--stack`, which replaces detection.
+    var stackOverride: ServerStack? = nil
+    /// Whether every stack's fix is listed (`--verbose`).
+    var verbose = false
 
     /// Checks `request`.
     ///
@@ -108,6 +112,8 @@ struct CheckRunner: Sendable {
             verdict: readable != nil ? .allowed : .blocked, failure: failure, networkError: networkError,
             consoleMessage: consoleMessage, readable: readable, pitfalls: [], fixes: [],
             warnings: Self.unique(warnings.map(\.description)))
+        report.stack = StackKnowledge.detect(steps.map(\.stackResponse), override: stackOverride)
+        report.verbose = verbose
         CheckAdvisor.advise(&report)
         return report
     }

@@ -7,10 +7,12 @@ import HTTPTypes
 struct CheckTextRenderer: Sendable {
     var style: TerminalStyle = .plain
 
-    /// Response header names always shown in the trace; the others are only named.
+    /// Response header names always shown in the trace; the others are only named. `Server`,
+    /// `X-Powered-By`, `Via` and `Allow` often say which stack answered.
     static func isRelevant(_ name: String) -> Bool {
         name.hasPrefix("access-control-")
-            || ["vary", "location", "set-cookie", "content-type", "cache-control"].contains(name)
+            || ["vary", "location", "set-cookie", "content-type", "cache-control", "server", "x-powered-by", "via", "allow"]
+                .contains(name)
     }
 
     func render(_ report: CheckReport) -> String {
@@ -41,6 +43,7 @@ struct CheckTextRenderer: Sendable {
 
         lines.append("")
         lines += verdictLines(report)
+        lines.append(style.bold("Stack:   ") + Self.stackLine(report.stack))
         lines += CheckEngineRenderer(style: style).lines(report)
 
         if !report.pitfalls.isEmpty {
@@ -49,7 +52,7 @@ struct CheckTextRenderer: Sendable {
         }
         for (index, fix) in report.fixes.enumerated() {
             lines.append("")
-            lines += render(fix, number: index + 1, count: report.fixes.count)
+            lines += render(fix, number: index + 1, count: report.fixes.count, report: report)
         }
         if !report.warnings.isEmpty {
             lines.append("")
@@ -138,20 +141,49 @@ struct CheckTextRenderer: Sendable {
         return lines
     }
 
-    private func render(_ fix: CheckFix, number: Int, count: Int) -> [String] {
+    /// "nginx, from Server: nginx/1.22.1; nginx's error page", "nginx (--stack)", "unknown …".
+    static func stackLine(_ detection: StackDetection) -> String {
+        guard let stack = detection.stack else {
+            return "unknown (no Server, X-Powered-By or Via field, error page or answer that names one; --stack NAME says it)"
+        }
+        let name = stack.dialect.displayName
+        if detection.isOverride {
+            return detection.evidence.isEmpty
+                ? "\(name) (--stack)" : "\(name) (--stack; seen: \(detection.evidence.joined(separator: "; ")))"
+        }
+        return "\(name), from \(detection.evidence.joined(separator: "; "))"
+    }
+
+    private func render(_ fix: CheckFix, number: Int, count: Int, report: CheckReport) -> [String] {
         let label = count == 1 ? "Fix" : "Fix \(number)"
         var lines = [style.bold(label + (fix.pitfall.map { " — \($0.title)" } ?? "")) + ": " + fix.problem]
+        // A fix of several configuration lines (Apache's RewriteCond + RewriteRule) keeps its indent.
+        func indented(_ fix: String, by indent: String) -> String {
+            fix.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
+        }
+        for line in fix.stackFixes where line.isDetected {
+            let label = "\(line.stack.dialect.displayName):"
+            lines.append("    " + style.bold(label) + " " + indented(line.fix, by: String(repeating: " ", count: 5 + label.count)))
+        }
         for header in fix.headers {
             lines.append("    Send:        \(header)")
         }
         if let policy = fix.corsPolicy {
             lines.append("    CORSPolicy:  \(policy)")
         }
-        if let fastAPI = fix.fastAPI {
+        if let fastAPI = fix.fastAPI, CheckAdvisor.showsFastAPI(report) {
             lines.append("    FastAPI:     \(fastAPI)")
         }
         for other in fix.other {
             lines.append("    Also:        \(other)")
+        }
+        let others = fix.stackFixes.filter { !$0.isDetected }
+        if !others.isEmpty {
+            lines.append("    Other stacks:")
+            for line in others {
+                let label = "\(line.stack.dialect.displayName):"
+                lines.append("      \(label) " + indented(line.fix, by: String(repeating: " ", count: 7 + label.count)))
+            }
         }
         return lines
     }

@@ -47,6 +47,9 @@ struct AiohttpStack: StackDialect {
         var clues: [String] = []
         if let server = response.value("Server"), server.contains("aiohttp") { clues.append("Server: \(server)") }
         if response.body.contains("CORS preflight request failed") { clues.append("body 'CORS preflight request failed' (aiohttp-cors)") }
+        if response.status >= 400, response.body.hasPrefix("\(response.status): ") {
+            clues.append("body '\(response.body.prefix(40))' (aiohttp's error text)")
+        }
         return clues
     }
 
@@ -59,6 +62,7 @@ struct AiohttpStack: StackDialect {
         case .wildcardWithCredentials(let origin): "defaults={\"\(origin)\": aiohttp_cors.ResourceOptions(allow_credentials=True)}  # not \"*\""
         case .headerNotExposed(let name): "aiohttp_cors.ResourceOptions(expose_headers=(..., \"\(name)\"))"
         case .preflightNotOK: "for route in list(app.router.routes()): cors.add(route)  # every route, or OPTIONS has no handler"
+        case .preflightAnsweredWithoutCORS(let path): "cors.add(app.router.add_resource(\"\(path)\"))  # aiohttp-cors answers OPTIONS only for resources added to it"
         case .preflightRedirected: "web.normalize_path_middleware(append_slash=False)"
         case .errorWithoutCORSHeaders: "web.Application(middlewares=[cors_policy.cors_policy_middleware])  # `cors export --to aiohttp`: errors keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or aiohttp_cors: one layer only"

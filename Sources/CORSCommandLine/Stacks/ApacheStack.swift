@@ -79,7 +79,7 @@ struct ApacheStack: StackDialect {
         case .credentialsNotAllowed: "Header always set Access-Control-Allow-Credentials \"true\" env=CORS_TRUSTED"
         case .wildcardWithCredentials: "Header always set Access-Control-Allow-Origin \"%{Origin}i\" env=CORS_TRUSTED  # never \"*\" with credentials"
         case .headerNotExposed(let name): "Header always set Access-Control-Expose-Headers \"\(name)\" env=CORS_TRUSTED"
-        case .preflightNotOK: "RewriteCond %{REQUEST_METHOD} =OPTIONS\nRewriteRule ^ - [R=204,L]  # answers the preflight before authentication"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS: "RewriteCond %{REQUEST_METHOD} =OPTIONS\nRewriteRule ^ - [R=204,L]  # answers the preflight before authentication"
         case .preflightRedirected: "RewriteCond %{REQUEST_METHOD} !=OPTIONS  # above the RewriteRule that redirects"
         case .errorWithoutCORSHeaders: "Header always set Access-Control-Allow-Origin \"%{Origin}i\" env=CORS_TRUSTED  # `always`, or errors lose it"
         case .duplicateAllowOrigin: "Header unset Access-Control-Allow-Origin  # before your Header always set: drops the upstream's"

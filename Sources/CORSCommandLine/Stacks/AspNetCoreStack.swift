@@ -60,7 +60,7 @@ struct AspNetCoreStack: StackDialect {
         case .credentialsNotAllowed: "policy.AllowCredentials()"
         case .wildcardWithCredentials(let origin): "policy.WithOrigins(\"\(origin)\").AllowCredentials()  // not AllowAnyOrigin()"
         case .headerNotExposed(let name): "policy.WithExposedHeaders(..., \"\(name)\")"
-        case .preflightNotOK: "app.UseCors(\"CorsPolicy\");  // before app.UseAuthentication() and app.UseAuthorization()"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS: "app.UseCors(\"CorsPolicy\");  // before app.UseAuthentication() and app.UseAuthorization()"
         case .preflightRedirected: "app.UseCors(\"CorsPolicy\");  // before app.UseHttpsRedirection(), and call the https URL"
         case .errorWithoutCORSHeaders: "app.UseCors(\"CorsPolicy\");  // before app.UseExceptionHandler(...) output is written"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or AddCors: one layer only"

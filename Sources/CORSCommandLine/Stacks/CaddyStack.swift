@@ -143,10 +143,12 @@ struct CaddyStack: StackDialect {
             "header @cors_trusted Access-Control-Allow-Origin {http.request.header.Origin}  # only for a matcher of trusted origins, never \"*\""
         case .headerNotExposed(let name):
             "header @cors_trusted Access-Control-Expose-Headers \"\(name)\""
-        case .preflightNotOK, .preflightRedirected:
+        case .preflightNotOK, .preflightAnsweredWithoutCORS, .preflightRedirected:
             "route { respond @cors_preflight 204 … }  # first in the route, before basicauth/forward_auth, redir and reverse_proxy"
+        case .errorWithoutCORSHeaders(_, let origin?):
+            "header Access-Control-Allow-Origin \"\(origin)\"  # the site's header directive, not reverse_proxy's header_down: Caddy's own errors (502, 504) keep it"
         case .errorWithoutCORSHeaders:
-            "header @cors_trusted Access-Control-Allow-Origin {http.request.header.Origin}  # without `defer`, so errors keep it"
+            "header @cors_trusted Access-Control-Allow-Origin {http.request.header.Origin}  # the site's header directive, not header_down, so Caddy's own errors keep it"
         case .duplicateAllowOrigin:
             "reverse_proxy … { header_down -Access-Control-Allow-Origin }"
         case .privateNetworkNotAllowed:

@@ -27,6 +27,16 @@ struct DjangoStack: StackDialect {
         if response.body.contains("csrfmiddlewaretoken") || response.fields.contains(where: { $0.value.contains("csrftoken=") }) {
             clues.append("csrftoken cookie (Django)")
         }
+        if response.body.contains("<title>Page not found at /") { clues.append("Django's debug 404 page") }
+        // django-cors-headers' default CORS_ALLOW_HEADERS, as it sends them: lowercase, with x-csrftoken.
+        if let allowHeaders = response.value("Access-Control-Allow-Headers"), allowHeaders.contains("x-csrftoken") {
+            clues.append("Access-Control-Allow-Headers with x-csrftoken (django-cors-headers' defaults)")
+        }
+        if response.value("Cross-Origin-Opener-Policy") == "same-origin", response.value("Referrer-Policy") == "same-origin",
+            response.value("X-Frame-Options") == "DENY"
+        {
+            clues.append("X-Frame-Options: DENY with Referrer-Policy and Cross-Origin-Opener-Policy: same-origin (Django's SecurityMiddleware)")
+        }
         if let server = response.value("Server"), server.hasPrefix("WSGIServer"), response.value("X-Frame-Options") == "DENY" {
             clues.append("Server: \(server) with X-Frame-Options: DENY (Django's runserver)")
         }
@@ -42,6 +52,7 @@ struct DjangoStack: StackDialect {
         case .wildcardWithCredentials(let origin): "CORS_ALLOWED_ORIGINS = [\"\(origin)\"]  # and CORS_ALLOW_ALL_ORIGINS = False"
         case .headerNotExposed(let name): "CORS_EXPOSE_HEADERS = [..., \"\(name)\"]"
         case .preflightNotOK: "MIDDLEWARE = [\"corsheaders.middleware.CorsMiddleware\", ...]  # first, above CommonMiddleware and auth"
+        case .preflightAnsweredWithoutCORS(let path): "CORS_URLS_REGEX = r\"^/.*$\"  # it must match \(path), or corsheaders leaves its OPTIONS to Django"
         case .preflightRedirected: "APPEND_SLASH = False  # or call the URL with its trailing slash"
         case .errorWithoutCORSHeaders: "application = cors_policy.CORSPolicyWSGI(get_wsgi_application())  # `cors export --to django`: 500s keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or corsheaders: one layer only"

@@ -137,10 +137,11 @@ struct ExpressStack: StackDialect {
         if response.body.contains("Cannot OPTIONS /") || response.body.contains("Cannot GET /") {
             clues.append("body 'Cannot … /path' (Express's 404)")
         }
-        if response.status == 200 || response.status == 204, response.value("Allow") != nil,
+        // Express's automatic OPTIONS: 200, `Allow: GET,HEAD,PUT` and that same list as the body.
+        if response.status == 200, let allow = response.value("Allow"), response.body == allow,
             response.value("Access-Control-Allow-Origin") == nil
         {
-            clues.append("OPTIONS answered with Allow and no CORS fields (Express's automatic OPTIONS)")
+            clues.append("OPTIONS answered 200 with 'Allow: \(allow)' as the body and no CORS fields (Express's automatic OPTIONS)")
         }
         return clues
     }
@@ -154,6 +155,7 @@ struct ExpressStack: StackDialect {
         case .wildcardWithCredentials(let origin): "app.use(cors({ origin: ['\(origin)'], credentials: true }))  // not '*' or true"
         case .headerNotExposed(let name): "app.use(cors({ exposedHeaders: [..., '\(name)'] }))"
         case .preflightNotOK: "app.options('*', cors(corsOptions))  // before the auth middleware; cors() mounted per route leaves OPTIONS to Express"
+        case .preflightAnsweredWithoutCORS(let path): "app.options('\(path)', cors(corsOptions))  // cors() is mounted per route, so Express answers OPTIONS itself (Allow, no CORS fields)"
         case .preflightRedirected: "app.set('strict routing', false)  // and no redirect for OPTIONS"
         case .errorWithoutCORSHeaders: "app.use(cors(corsOptions))  // first, before any route or middleware that can fail"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or app.use(cors()): one layer only"

@@ -95,6 +95,8 @@ struct FastAPIStack: StackDialect {
             "app.add_middleware(CORSMiddleware, expose_headers=[..., \"\(name)\"])"
         case .preflightNotOK:
             "app.add_middleware(CORSMiddleware, ...)  # last add_middleware call, so it is outermost and answers OPTIONS before auth"
+        case .preflightAnsweredWithoutCORS(let path):
+            "app.add_middleware(CORSMiddleware, ...)  # on the main app, not a mounted sub-app: OPTIONS \(path) never reaches it"
         case .preflightRedirected:
             "app = FastAPI(redirect_slashes=False)  # or call the exact path the route declares"
         case .errorWithoutCORSHeaders:

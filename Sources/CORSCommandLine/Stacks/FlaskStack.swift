@@ -58,8 +58,8 @@ struct FlaskStack: StackDialect {
     func evidence(in response: StackResponse) -> [String] {
         var clues: [String] = []
         if let server = response.value("Server"), server.hasPrefix("Werkzeug") { clues.append("Server: \(server)") }
-        if response.body.contains("<title>404 Not Found</title>") && response.body.contains("The requested URL was not found on the server.") {
-            clues.append("Werkzeug's 404 page")
+        if response.body.hasPrefix("<!doctype html>\n<html lang=en>\n<title>") {
+            clues.append("Werkzeug's error page")
         }
         return clues
     }
@@ -73,6 +73,7 @@ struct FlaskStack: StackDialect {
         case .wildcardWithCredentials(let origin): "CORS(app, origins=[\"\(origin)\"], supports_credentials=True)  # not \"*\""
         case .headerNotExposed(let name): "CORS(app, expose_headers=[..., \"\(name)\"])"
         case .preflightNotOK: "CORS(app, ...)  # app-wide, not @cross_origin on one view; keep auth out of OPTIONS: if request.method == \"OPTIONS\": return"
+        case .preflightAnsweredWithoutCORS(let path): "CORS(app, resources={r\"\(path)\": {\"origins\": [...]}})  # Flask answers OPTIONS itself on routes Flask-CORS does not cover"
         case .preflightRedirected: "app.url_map.strict_slashes = False"
         case .errorWithoutCORSHeaders: "cors_policy.install(app)  # `cors export --to flask`: a WSGI wrapper, so error responses keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or CORS(app): one layer only"

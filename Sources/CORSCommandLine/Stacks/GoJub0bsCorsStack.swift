@@ -43,7 +43,7 @@ struct GoJub0bsCorsStack: StackDialect {
         case .credentialsNotAllowed: "Credentialed: true,"
         case .wildcardWithCredentials(let origin): "Origins: []string{\"\(origin)\"},"
         case .headerNotExposed(let name): "ResponseHeaders: []string{..., \"\(name)\"},"
-        case .preflightNotOK, .preflightRedirected: "handler = corsMw.Wrap(mux)  // outermost: before auth and redirects"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS, .preflightRedirected: "handler = corsMw.Wrap(mux)  // outermost: before auth and redirects"
         case .errorWithoutCORSHeaders: "handler = corsMw.Wrap(recoverer(mux))  // CORS outermost, so errors keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or jub0bs/cors: one layer only"
         case .privateNetworkNotAllowed: "w.Header().Set(\"Access-Control-Allow-Private-Network\", \"true\")  // jub0bs/cors dropped PNA"

@@ -57,7 +57,7 @@ struct GoRsCorsStack: StackDialect {
         case .credentialsNotAllowed: "AllowCredentials: true,"
         case .wildcardWithCredentials(let origin): "AllowedOrigins: []string{\"\(origin)\"},  // not \"*\" with AllowCredentials"
         case .headerNotExposed(let name): "ExposedHeaders: []string{..., \"\(name)\"},"
-        case .preflightNotOK: "handler = corsPolicy.Handler(authMiddleware(mux))  // CORS outside auth"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS: "handler = corsPolicy.Handler(authMiddleware(mux))  // CORS outside auth"
         case .preflightRedirected: "handler = corsPolicy.Handler(mux)  // outside any redirect; call the canonical URL"
         case .errorWithoutCORSHeaders: "handler = corsPolicy.Handler(recoverer(mux))  // CORS outermost, so errors keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or rs/cors: one layer only"

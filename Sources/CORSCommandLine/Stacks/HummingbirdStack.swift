@@ -27,7 +27,7 @@ struct HummingbirdStack: StackDialect {
         case .credentialsNotAllowed: "CORSMiddleware(allowCredentials: true)"
         case .wildcardWithCredentials(let origin): "CORSMiddleware(allowOrigin: .custom(\"\(origin)\"), allowCredentials: true)"
         case .headerNotExposed: "router.add(middleware: CORSPolicyMiddleware(policy: policy))  // the built-in sends exposeHeaders only on preflights"
-        case .preflightNotOK, .preflightRedirected: "router.add(middleware: CORSMiddleware(...))  // on the router, not a group, so OPTIONS reaches it"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS, .preflightRedirected: "router.add(middleware: CORSMiddleware(...))  // on the router, not a group, so OPTIONS reaches it"
         case .errorWithoutCORSHeaders: "router.add(middleware: CORSMiddleware(...))  // first middleware"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or CORSMiddleware: one layer only"
         case .privateNetworkNotAllowed: "CORSPolicy(allowPrivateNetwork: true)  // swift-cors; the built-in has no PNA"

@@ -187,11 +187,13 @@ struct NginxStack: StackDialect {
         case .headerNotExposed(let name):
             "add_header Access-Control-Expose-Headers \"\(name)\" always;"
         case .preflightNotOK:
-            "if ($cors_state = preflight_allowed) { return 204; }  # at server level, before auth_basic/auth_request and the upstream"
+            "if ($request_method = OPTIONS) { return 204; }  # at server level, before auth_basic/auth_request and the upstream, with the add_header … always lines"
+        case .preflightAnsweredWithoutCORS(let path):
+            "if ($request_method = OPTIONS) { return 204; }  # in the location for \(path), with its add_header … always lines: OPTIONS reaches the upstream today"
         case .preflightRedirected:
-            "if ($cors_state = preflight_allowed) { return 204; }  # before the rewrite/return that redirects"
-        case .errorWithoutCORSHeaders:
-            "add_header Access-Control-Allow-Origin $cors_allow_origin always;  # `always`, or 4xx/5xx responses lose it"
+            "if ($request_method = OPTIONS) { return 204; }  # before the rewrite/return that redirects, with the add_header … always lines"
+        case .errorWithoutCORSHeaders(_, let origin):
+            "add_header Access-Control-Allow-Origin \(origin.map { "\"\($0)\"" } ?? "$cors_allow_origin") always;  # `always` on every add_header, or 4xx/5xx responses lose them"
         case .duplicateAllowOrigin:
             "proxy_hide_header Access-Control-Allow-Origin;  # keep one layer's CORS fields: the upstream's are dropped"
         case .privateNetworkNotAllowed:

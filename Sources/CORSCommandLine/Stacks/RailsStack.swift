@@ -49,7 +49,7 @@ struct RailsStack: StackDialect {
         case .credentialsNotAllowed: "resource \"*\", credentials: true"
         case .wildcardWithCredentials(let origin): "origins \"\(origin)\"  # rack-cors refuses \"*\" with credentials: true"
         case .headerNotExposed(let name): "resource \"*\", expose: %w[... \(name)]"
-        case .preflightNotOK: "config.middleware.insert_before 0, Rack::Cors  # first, before authentication"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS: "config.middleware.insert_before 0, Rack::Cors  # first, before authentication"
         case .preflightRedirected: "config.force_ssl = true  # exempt OPTIONS, or call the https URL directly"
         case .errorWithoutCORSHeaders: "config.middleware.insert_before 0, Rack::Cors  # outermost, so error responses keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or Rack::Cors: one layer only"

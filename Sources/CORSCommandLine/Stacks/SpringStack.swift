@@ -73,7 +73,7 @@ struct SpringStack: StackDialect {
         case .credentialsNotAllowed: "cors.setAllowCredentials(true);"
         case .wildcardWithCredentials(let origin): "cors.setAllowedOrigins(List.of(\"\(origin)\"));  // not \"*\" with setAllowCredentials(true)"
         case .headerNotExposed(let name): "cors.setExposedHeaders(List.of(..., \"\(name)\"));"
-        case .preflightNotOK: "http.cors(Customizer.withDefaults());  // Spring Security: answer preflights before authentication"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS: "http.cors(Customizer.withDefaults());  // Spring Security: answer preflights before authentication"
         case .preflightRedirected: "http.requiresChannel(...)  // no https redirect for OPTIONS; call the https URL directly"
         case .errorWithoutCORSHeaders: "source.registerCorsConfiguration(\"/**\", cors);  // a CorsFilter bean, not @CrossOrigin: error dispatches keep the headers"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or the CorsConfiguration: one layer only"

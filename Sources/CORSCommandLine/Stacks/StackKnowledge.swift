@@ -16,8 +16,13 @@ enum CheckFailureKind: Sendable, Hashable {
     case preflightNotOK(status: Int)
     /// The preflight was redirected (a trailing-slash or http → https rewrite).
     case preflightRedirected
-    /// An error response (404, 500…) without the CORS headers.
-    case errorWithoutCORSHeaders(status: Int)
+    /// An error response (404, 500…) without the CORS headers; `origin` is the page's, when
+    /// known, so that the fix can name the value to send.
+    case errorWithoutCORSHeaders(status: Int, origin: String? = nil)
+    /// A preflight answered with an ok status but no CORS field at all: something other than
+    /// the CORS layer answered `OPTIONS` (Express's automatic `OPTIONS` when `cors()` is
+    /// mounted on single routes, Flask's, a proxy's).
+    case preflightAnsweredWithoutCORS(path: String)
     /// Two `Access-Control-Allow-Origin` values: the proxy and the application both add one.
     case duplicateAllowOrigin
     /// A Private Network Access preflight without `Access-Control-Allow-Private-Network`.
@@ -28,8 +33,9 @@ enum CheckFailureKind: Sendable, Hashable {
         .originNotAllowed(origin: "https://app.example.com"), .methodNotAllowed(method: "PATCH"),
         .headerNotAllowed(name: "x-api-key"), .credentialsNotAllowed(origin: "https://app.example.com"),
         .wildcardWithCredentials(origin: "https://app.example.com"), .headerNotExposed(name: "x-request-id"),
-        .preflightNotOK(status: 401), .preflightRedirected, .errorWithoutCORSHeaders(status: 500),
-        .duplicateAllowOrigin, .privateNetworkNotAllowed,
+        .preflightNotOK(status: 401), .preflightRedirected,
+        .errorWithoutCORSHeaders(status: 500, origin: "https://app.example.com"),
+        .preflightAnsweredWithoutCORS(path: "/me"), .duplicateAllowOrigin, .privateNetworkNotAllowed,
     ]
 }
 
@@ -60,6 +66,9 @@ struct StackDetection: Sendable {
     var evidence: [String]
     /// Whether the stack was named with `--stack` rather than detected.
     var isOverride: Bool
+    /// Every stack that left a clue, the most likely first (a proxy in front of an application
+    /// leaves clues of both).
+    var candidates: [ServerStack] = []
 
     /// "nginx (Server: nginx/1.22.1)", "FastAPI/Starlette (body 'Disallowed CORS method')",
     /// "unknown".
@@ -78,19 +87,23 @@ enum StackKnowledge {
     /// proxy in front of it when both leave clues (the application is where CORS is usually
     /// configured, unless the proxy's own error page answered).
     static func detect(_ responses: [StackResponse], override: ServerStack? = nil) -> StackDetection {
-        if let override { return StackDetection(stack: override, evidence: [], isOverride: true) }
-        var best: (stack: ServerStack, evidence: [String], score: Int)?
+        var scored: [(stack: ServerStack, evidence: [String], score: Int)] = []
         for stack in ServerStack.allCases {
             var clues: [String] = []
             for response in responses {
                 for clue in stack.dialect.evidence(in: response) where !clues.contains(clue) { clues.append(clue) }
             }
             guard !clues.isEmpty else { continue }
-            let score = clues.count * 2 + (Self.isProxy(stack) ? 0 : 1)
-            if best == nil || score > best!.score { best = (stack, clues, score) }
+            scored.append((stack, clues, clues.count * 2 + (Self.isProxy(stack) ? 0 : 1)))
         }
-        guard let best else { return StackDetection(stack: nil, evidence: [], isOverride: false) }
-        return StackDetection(stack: best.stack, evidence: best.evidence, isOverride: false)
+        // Stable: among equal scores the order of `ServerStack.allCases` decides.
+        let ranked = scored.enumerated().sorted { ($0.element.score, -$0.offset) > ($1.element.score, -$1.offset) }.map(\.element)
+        if let override {
+            let evidence = ranked.first { $0.stack == override }?.evidence ?? []
+            return StackDetection(stack: override, evidence: evidence, isOverride: true, candidates: ranked.map(\.stack))
+        }
+        guard let best = ranked.first else { return StackDetection(stack: nil, evidence: [], isOverride: false) }
+        return StackDetection(stack: best.stack, evidence: best.evidence, isOverride: false, candidates: ranked.map(\.stack))
     }
 
     /// Fixes for `failure`: the detected stack's first, then (for `--verbose`) every other's.
@@ -99,7 +112,7 @@ enum StackKnowledge {
     {
         var result: [(ServerStack, String)] = []
         if let stack = detection.stack { result.append((stack, stack.dialect.fix(for: failure))) }
-        if verbose || detection.stack == nil && verbose {
+        if verbose {
             for stack in ServerStack.allCases where stack != detection.stack {
                 result.append((stack, stack.dialect.fix(for: failure)))
             }

@@ -42,7 +42,7 @@ struct SwiftCORSStack: StackDialect {
         case .credentialsNotAllowed: "CORSPolicy(allowCredentials: true)"
         case .wildcardWithCredentials(let origin): "CORSPolicy(allowOrigins: [\"\(origin)\"], allowCredentials: true)"
         case .headerNotExposed(let name): "CORSPolicy(exposeHeaders: [..., \"\(name)\"])"
-        case .preflightNotOK, .preflightRedirected: "router.add(middleware: CORSPolicyMiddleware(policy: policy))  // before auth and redirect middleware"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS, .preflightRedirected: "router.add(middleware: CORSPolicyMiddleware(policy: policy))  // before auth and redirect middleware"
         case .errorWithoutCORSHeaders: "app.middleware.use(CORSPolicyMiddleware(policy: policy), at: .beginning)"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* fields: CORSPolicyMiddleware replaces the app's own"
         case .privateNetworkNotAllowed: "CORSPolicy(allowPrivateNetwork: true)"

@@ -28,7 +28,7 @@ struct VaporStack: StackDialect {
         case .credentialsNotAllowed: "CORSMiddleware.Configuration(..., allowCredentials: true)"
         case .wildcardWithCredentials(let origin): "CORSMiddleware.Configuration(allowedOrigin: .custom(\"\(origin)\"), ..., allowCredentials: true)"
         case .headerNotExposed(let name): "CORSMiddleware.Configuration(..., exposedHeaders: [.init(\"\(name)\")])"
-        case .preflightNotOK, .preflightRedirected: "app.middleware.use(CORSMiddleware(configuration: cors), at: .beginning)  // not on a route group"
+        case .preflightNotOK, .preflightAnsweredWithoutCORS, .preflightRedirected: "app.middleware.use(CORSMiddleware(configuration: cors), at: .beginning)  // not on a route group"
         case .errorWithoutCORSHeaders: "app.middleware.use(CORSMiddleware(configuration: cors), at: .beginning)  // before ErrorMiddleware"
         case .duplicateAllowOrigin: "remove the proxy's Access-Control-* or CORSMiddleware: one layer only"
         case .privateNetworkNotAllowed: "CORSPolicy(allowPrivateNetwork: true)  // swift-cors; the built-in has no PNA"
