@@ -7,6 +7,8 @@ struct LintReport: Sendable, Equatable {
     var output: String
     /// 0 when there is no error (warnings only, or clean); 1 when there is any error.
     var exitCode: Int32
+    /// The findings the report was made of, for `--sarif`.
+    var findings: [CORSPolicyFinding] = []
 
     /// A report with its text and status.
     init(output: String, exitCode: Int32) {
@@ -19,6 +21,7 @@ struct LintReport: Sendable, Equatable {
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors
         exitCode = errors > 0 ? 1 : 0
+        self.findings = findings
         output = json ? Self.json(findings) : Self.text(file: file, profile: profile, findings: findings, errors: errors, warnings: warnings)
     }
 

@@ -6,12 +6,16 @@ struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Find the CORS misconfigurations of live APIs before an attacker does.",
+        usage: "cors scan <url> ... [--trusted-origin <origin> ...] [<options>]",
         discussion: """
-            Sends probe origins derived from each target's host and registrable domain and from
-            the origins the API trusts (--trusted-origin, or discovered), each with a GET and a
-            preflight, and judges the answers as a browser does. Severity follows exploitability:
-            high only when an untrusted origin gets a credentialed read AND cookies are sent
-            cross-site (SameSite=None; Secure) or Authorization is allowed.
+            Sends probe origins derived from each target's host and registrable domain and from the \
+            origins the API trusts (--trusted-origin, or discovered), each with a GET and a preflight \
+            for a method the route has, plus the trusted origin's error responses, a CR LF and a \
+            shared-cache test, and judges the answers as a browser does. One finding per root cause, \
+            rated on two axes: exposure (what an attacker's page can read; high only when an untrusted \
+            origin gets a credentialed read AND cookies are sent cross-site or Authorization is allowed) \
+            and breakage (what blocks your own frontend).
+
             Exit status: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or unreachable target.
             """
     )
@@ -31,8 +35,11 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Also write the results as SARIF 2.1.0 to this file.")
     var sarif: String?
 
-    @Option(help: "Exit 1 when a finding at or above this severity is found: high, medium or low.")
-    var failOn: FailThreshold = .medium
+    @Option(
+        help: ArgumentHelp(
+            "Exit 1 for a finding at or above these severities: LEVEL for both axes, or AXIS:LEVEL,… (exposure:high,breakage:medium). Levels: high, medium, low, info.",
+            valueName: "thresholds"))
+    var failOn: ScanFailPolicy = ScanFailPolicy(exposure: .medium, breakage: .medium)
 
     @Option(help: "How many targets are scanned at once.")
     var concurrency: Int = 4
@@ -48,11 +55,6 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Option(help: "HOST:PORT:ADDRESS — connect to ADDRESS for HOST:PORT while sending HOST, as curl does (repeatable).")
     var resolve: [String] = []
-
-    enum FailThreshold: String, ExpressibleByArgument, CaseIterable {
-        case high, medium, low
-        var severity: ScanSeverity { ScanSeverity(rawValue: rawValue)! }
-    }
 
     func validate() throws {
         guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency must be from 1 to 64.") }
@@ -70,7 +72,8 @@ struct ScanCommand: AsyncParsableCommand {
         }
         let token = String((0..<5).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
         let throttle = RequestThrottle(rate: rate)
-        let showsProgress = targets.count > 1 && isatty(STDERR_FILENO) != 0 && !json
+        // Progress goes to stderr, so it never mixes with --json on stdout.
+        let showsProgress = targets.count > 1 && isatty(STDERR_FILENO) != 0
         // Judging needs only the heads: a body is never read, so a server that drips or never
         // ends its bodies costs a scan nothing.
         let reports = try await LiveHTTPClient.withClient(
@@ -88,7 +91,7 @@ struct ScanCommand: AsyncParsableCommand {
             StandardOutput.write(ScanRendering.text(reports, style: .forStandardOutput()))
         }
         if let sarif {
-            let document = ScanRendering.sarif(reports, toolVersion: "1.0.0").rendered() + "\n"
+            let document = ScanRendering.sarif(reports, toolVersion: ToolVersion.package).rendered() + "\n"
             do {
                 try Data(document.utf8).write(to: URL(fileURLWithPath: sarif))
             } catch {
@@ -100,7 +103,7 @@ struct ScanCommand: AsyncParsableCommand {
             StandardError.write("cors: cannot reach \(report.url): \(report.failure ?? "")")
         }
         if !unreachable.isEmpty { throw ExitCode(2) }
-        if reports.flatMap(\.findings).contains(where: { $0.severity >= failOn.severity }) {
+        if reports.flatMap(\.findings).contains(where: failOn.fails) {
             throw ExitCode(1)
         }
     }

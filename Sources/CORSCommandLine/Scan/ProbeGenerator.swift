@@ -13,16 +13,6 @@ struct ProbeGenerator: Sendable {
     /// `_` passes Chrome's and Firefox's URL parsers; the others matter for Safari.
     static let specialCharacters = ["_", "-", "%60", "!", "~", "$", "=", "+", "&", "'", ";", ",", "*"]
 
-    /// Hosting and sandbox sites where anybody can publish a page.
-    static func thirdPartyOrigins(token: String) -> [String] {
-        [
-            "https://\(token).github.io", "https://\(token).herokuapp.com", "https://\(token).vercel.app",
-            "https://\(token).netlify.app", "https://\(token).pages.dev", "https://\(token).web.app",
-            "https://\(token).firebaseapp.com", "https://codepen.io", "https://jsfiddle.net",
-            "http://jsbin.com", "https://repl.it",
-        ]
-    }
-
     /// The candidates tried when no `--trusted-origin` is given: the target's own origin, its
     /// registrable domain, and the usual `www.` and `app.` siblings.
     static func discoveryCandidates(for target: ScanTarget) -> [String] {
@@ -53,7 +43,11 @@ struct ProbeGenerator: Sendable {
             if let domain = base.registrableDomain {
                 probes.append(Probe(origin: "\(s)://evil\(domain)", code: .suffixMatch, derivedFrom: from))
                 if base.host != domain {
-                    probes.append(Probe(origin: "\(s)://evil\(base.host)", code: .suffixMatch, derivedFrom: from))
+                    // `evilapp.example.com` is still a subdomain of example.com: granted, it shows a
+                    // check on the host's end or on any subdomain, not an attacker's own domain.
+                    let variant = "evil\(base.host)"
+                    let code: ScanFindingCode = RegistrableDomain.of(variant) == domain ? .anySubdomain : .suffixMatch
+                    probes.append(Probe(origin: "\(s)://\(variant)", code: code, derivedFrom: from))
                 }
                 probes.append(Probe(origin: "\(s)://\(domain.dropFirst())", code: .substringMatch, derivedFrom: from))
                 for variant in Self.unescapedDotVariants(host: base.host, domain: domain) {
@@ -70,17 +64,26 @@ struct ProbeGenerator: Sendable {
                     probes.append(Probe(origin: "\(s)://\(evil).\(base.host)", code: .anySubdomain, derivedFrom: from))
                 }
             }
+            // The same host on another port: a check that compares hosts and ignores the port
+            // trusts every service on the machine (`localhost:*` from any local app).
+            let otherPort = base.port.map { $0 == 65535 ? 65534 : $0 + 1 } ?? (s == "https" ? 8443 : 8080)
+            probes.append(Probe(origin: "\(s)://\(Self.hostForURL(base.host)):\(otherPort)", code: .portReflection, derivedFrom: from))
             if s == "https" {
                 let port = base.port.map { ":\($0)" } ?? ""
-                probes.append(Probe(origin: "http://\(base.host)\(port)", code: .httpOriginTrusted, derivedFrom: from))
+                probes.append(Probe(origin: "http://\(Self.hostForURL(base.host))\(port)", code: .httpOriginTrusted, derivedFrom: from))
             }
         }
-        for origin in Self.thirdPartyOrigins(token: token) {
-            probes.append(Probe(origin: origin, code: .thirdPartyOrigin, derivedFrom: "nothing"))
+        for platform in HostingPlatform.all {
+            probes.append(Probe(origin: platform.probeOrigin(token: token), code: .hostingPlatformOrigin, derivedFrom: platform.domain))
         }
         let trustedOrigins = Set(trusted.map(\.origin))
         var seen: Set<String> = []
         return probes.filter { !trustedOrigins.contains($0.origin) && seen.insert($0.origin).inserted }
+    }
+
+    /// An IPv6 host in brackets, as in an origin; any other host as it is.
+    static func hostForURL(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     /// `api.example.com` → `apixexample.com`: each dot left of the registrable domain's

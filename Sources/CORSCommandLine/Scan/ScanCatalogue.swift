@@ -14,7 +14,7 @@ enum ScanCatalogue {
         let exploitable = !cookies.sentCrossSite.isEmpty || authorization
         let capped: Bool
         switch probe.code {
-        case .anySubdomain, .httpOriginTrusted: capped = true
+        case .anySubdomain, .httpOriginTrusted, .portReflection: capped = true
         case .specialCharacters: capped = !probe.origin.contains("_.")
         default: capped = false
         }
@@ -31,7 +31,7 @@ enum ScanCatalogue {
         switch probe.code {
         case .originReflection:
             what = "The server reflects any Origin: it granted \(origin), a site nobody trusts."
-            fix = "Compare the Origin against an allow-list of exact origins and send Access-Control-Allow-Origin only for those (swift-cors: allowOrigins; FastAPI: allow_origins=[...] without allow_origin_regex=\".*\")."
+            fix = "Compare the Origin against an allow-list of the exact origins of your frontends and send Access-Control-Allow-Origin only for those; never copy the Origin back unchecked."
         case .nullOrigin:
             what = "The server trusts the origin `null`, which sandboxed iframes and data: pages of ANY site can send."
             fix = "Remove \"null\" from the allowed origins; never reflect an Origin of null."
@@ -56,9 +56,13 @@ enum ScanCatalogue {
         case .httpOriginTrusted:
             what = "The plain-http twin of an https origin is trusted: \(origin) was granted. Anyone on the network path (public Wi-Fi) can inject script into that origin."
             fix = "Trust only https origins (swift-cors refuses http origins with credentials unless dangerouslyAllowInsecureOriginsWithCredentials is set)."
-        case .thirdPartyOrigin:
-            what = "A third-party hosting origin is trusted: \(origin) — anybody can publish a page there."
-            fix = "Remove hosting platforms (github.io, herokuapp.com, vercel.app, codepen.io, …) from the allowed origins; list your own frontends only."
+        case .hostingPlatformOrigin:
+            let platform = HostingPlatform.platform(ofHost: ScanJudge.host(of: origin)).map(\.name) ?? probe.derivedFrom
+            what = "An origin on a shared hosting platform is trusted: \(origin) (\(platform)) was granted, and anybody can publish a page there."
+            fix = "Remove hosting-platform patterns and suffixes (*.\(probe.derivedFrom) and the like) from the allowed origins; list the exact origins of your own deployments."
+        case .portReflection:
+            what = "The trusted host is trusted on any port: \(origin) was granted. Any other service on that host (another app on a shared server, a dev server on localhost) can read this API."
+            fix = "Compare the whole origin, port included, against the allow-list (swift-cors patterns name the port: http://localhost:5173, or http://localhost:* on purpose)."
         default:
             what = "The server granted \(origin)."
             fix = "Allow only the exact origins of your frontends."
@@ -105,20 +109,39 @@ enum ScanCatalogue {
                 "Access-Control-Allow-Origin depends on the request's Origin, but the response has no Vary: Origin and may be cached. A shared cache (CDN, proxy) can then serve one origin's answer to another: legitimate pages break, or a granted origin leaks to others.",
                 "Add Vary: Origin to every response whose CORS headers depend on the origin, including responses to requests without Origin (swift-cors does this by default)."
             )
+        case .cachePoisoningRisk:
+            let parts = detail.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+            let (first, second, hit) = (parts.first ?? "", parts.count > 1 ? parts[1] : "", parts.count > 2 ? parts[2] : "")
+            return (
+                "A cache answered the origin \(second) with the Access-Control-Allow-Origin granted to \(first) (\(hit)): whichever origin asks first decides what everybody gets for as long as it is cached, so your frontends break at random, and a granted origin's answer is handed to others.",
+                "Send Vary: Origin on every response whose CORS headers depend on the Origin (swift-cors does this by default), or keep these responses out of the shared cache (Cache-Control: private, or a cache key that includes the Origin)."
+            )
+        case .crlfInjection:
+            return (
+                "A line break sent percent-encoded (%0d%0a) in the Origin or Access-Control-Request-Headers was decoded into the response: the field \(detail) that the probe smuggled came back as a field of its own. Anybody who can make a browser or cache send such a request can add headers (Set-Cookie) or split the response (CWE-113).",
+                "Never decode a request field before copying it into a response field; compare the Origin against the allow-list and send only values from your own configuration."
+            )
+        case .preflightWithoutCORS:
+            return (
+                "The preflight from a trusted origin was answered \(detail) without Access-Control-Allow-Origin, while the same origin's GET carries it: the framework answered OPTIONS before the CORS layer ran (a CORS layer mounted per route, or an automatic OPTIONS answer), so every preflighted request from your frontend fails (PreflightMissingAllowOriginHeader).",
+                "Let the CORS layer see OPTIONS requests: mount it for the whole application (or for OPTIONS on every route), before routing."
+            )
+        case .missingCORSOnError:
+            return (
+                "The trusted origin gets the CORS headers on success but not on errors: \(detail). The browser hides these error responses from your frontend, which sees a CORS error instead of the status and its message.",
+                "Add the CORS headers to every response, errors included: run the CORS layer outermost, or configure it to apply to error responses too."
+            )
         case .preflightRedirect:
             return (
                 "The preflight was answered with a redirect (to \(detail)). Browsers never follow redirects on a preflight, so every preflighted request from your frontend fails (PreflightDisallowedRedirect).",
                 "Answer OPTIONS at the URL the frontend calls: serve the canonical URL directly (e.g. https, the trailing slash) and handle CORS before any redirect."
             )
         case .preflightNotOK:
+            let parts = detail.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+            let methods = parts.count > 1 ? " for \(parts[1]), methods the route has" : ""
             return (
-                "A preflight from a trusted origin got status \(detail). Browsers require 200–299, so every preflighted request from your frontend fails (PreflightInvalidStatus), often because authentication or routing runs before CORS.",
+                "Preflights from a trusted origin got status \(parts.first ?? detail)\(methods). Browsers require 200–299, so every preflighted request from your frontend fails (PreflightInvalidStatus), often because authentication or routing runs before CORS.",
                 "Answer preflights before authentication and routing, with 204 or 200 (swift-cors answers them in the middleware, even for paths without an OPTIONS route)."
-            )
-        case .reflectsRequestedHeaders:
-            return (
-                "The preflight answer mirrors whatever is asked: it allowed a header (or method) no API defines\(detail.isEmpty ? "" : ", \(detail)"). Every header and method, Authorization included, is allowed for every granted origin, so the allow-lists protect nothing.",
-                "Answer with fixed Access-Control-Allow-Methods / -Headers lists of what the API really accepts."
             )
         default:
             return ("", "")
@@ -137,14 +160,18 @@ enum ScanCatalogue {
         case .specialCharacters: "Origin parser fooled by special characters"
         case .anySubdomain: "Every subdomain is trusted"
         case .httpOriginTrusted: "A plain-http origin is trusted"
-        case .thirdPartyOrigin: "A third-party hosting origin is trusted"
+        case .hostingPlatformOrigin: "An origin on a shared hosting platform is trusted"
+        case .portReflection: "The trusted host is trusted on any port"
+        case .crlfInjection: "A CR LF in a request field is decoded into the response"
+        case .cachePoisoningRisk: "A shared cache serves one origin's Access-Control-Allow-Origin to another"
+        case .preflightWithoutCORS: "Preflight answered without CORS headers"
+        case .missingCORSOnError: "Error responses lack the CORS headers"
         case .wildcard: "Access-Control-Allow-Origin: *"
         case .wildcardWithCredentials: "Access-Control-Allow-Origin: * with credentials"
         case .missingVaryOrigin: "Dynamic Access-Control-Allow-Origin without Vary: Origin"
         case .invalidAllowOrigin: "Invalid Access-Control-Allow-Origin value"
         case .preflightRedirect: "Preflight is redirected"
         case .preflightNotOK: "Preflight does not get an ok status"
-        case .reflectsRequestedHeaders: "Preflight mirrors the requested headers or methods"
         }
     }
 }

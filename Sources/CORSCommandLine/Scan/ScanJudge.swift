@@ -1,15 +1,17 @@
+import Foundation
 import CORSBrowserModel
 import HTTPTypes
 
-/// Turns a target's observations into findings, judging like a browser: `Access-Control-Allow-Origin`
-/// is compared byte for byte with the origin sent, and severity follows what an attacker's page
-/// could really read.
+/// Turns a target's observations into findings, one per thing the server does wrong, judging
+/// like a browser: `Access-Control-Allow-Origin` is compared byte for byte with the origin sent,
+/// exposure follows what an attacker's page could really read, and breakage what blocks the
+/// API's own frontend.
 struct ScanJudge: Sendable {
     var observations: [Observation]
-    /// The header name no API allows, sent in every probe preflight.
+    /// The header name no API allows, sent in the mirror preflight and the CR LF probes.
     var probeHeader: String
-    /// The method no API defines, sent in one preflight per trusted origin.
-    var probeMethod: String
+    /// The scanned URL, the anchor of every finding's fingerprint.
+    var targetURL: String
 
     /// What the scan saw of the site's cookies, which decides whether a credentialed read is
     /// exploitable from another site.
@@ -33,17 +35,32 @@ struct ScanJudge: Sendable {
         }
     }
 
+    /// The stack the responses point to, for stack-specific fixes.
+    var detection: StackDetection {
+        StackKnowledge.detect(
+            observations.map { observation in
+                StackResponse(
+                    status: observation.response.status.code,
+                    fields: observation.response.headerFields.map { ($0.name.rawName, $0.value) },
+                    body: String(decoding: observation.response.bodyPrefix, as: UTF8.self))
+            })
+    }
+
     /// What is worth knowing but is not a finding.
     func notes() -> [String] {
-        guard
-            let refusal = observations.first(where: { observation in
-                observation.kind == .preflight && observation.isTrustedOrigin
-                    && observation.requestedMethod != probeMethod && Self.isDeliberateRefusal(observation)
-            })
-        else { return [] }
-        return [
-            "a preflight asking for a header the API does not allow got \(refusal.response.status.code) with the CORS headers (Starlette's CORSMiddleware answers 400 \"Disallowed CORS headers\"): harmless, but the browser then reports PreflightInvalidStatus instead of naming the missing header; an ok status with the allowed lists lets the console name it"
-        ]
+        var notes: [String] = []
+        if let refusal = observations.first(where: { $0.purpose == .mirrorPreflight && Self.isDeliberateRefusal($0) }) {
+            notes.append(
+                "a preflight asking for a header the API does not allow got \(refusal.response.status.code) with the CORS headers (Starlette's CORSMiddleware answers 400 \"Disallowed CORS headers\"): harmless, but the browser then reports PreflightInvalidStatus instead of naming the missing header; an ok status with the allowed lists lets the console name it"
+            )
+        }
+        let mirrors = observations.contains { $0.purpose == .mirrorPreflight && $0.grantsOrigin && Self.lists($0.response.headerFields[.accessControlAllowHeaders], probeHeader) }
+        let untrustedGranted = observations.contains { $0.purpose == .probe && $0.grantsOrigin }
+        if mirrors && !untrustedGranted {
+            notes.append(
+                "preflights from trusted origins get the requested headers echoed back (as Flask-CORS and django-cors-headers do by default): harmless while only trusted origins are granted")
+        }
+        return notes
     }
 
     /// A preflight answered 4xx by a CORS layer that still grants the origin: it refused what
@@ -53,112 +70,248 @@ struct ScanJudge: Sendable {
     }
 
     func findings() -> [ScanFinding] {
-        let cookies = CookieEvidence(observations)
-        var findings: [ScanFinding] = []
-
-        // Probes the server granted: one finding per class, shown with its most severe probe.
-        var grantedOrigins: [String] = []
-        var byOrigin: [String: [Observation]] = [:]
-        for observation in observations where observation.probe != nil && observation.grantsOrigin {
-            let origin = observation.origin ?? ""
-            if byOrigin[origin] == nil { grantedOrigins.append(origin) }
-            byOrigin[origin, default: []].append(observation)
+        var findings = grantFindings()
+        let detection = detection
+        func stackFix(_ failure: CheckFailureKind) -> String {
+            guard let stack = detection.stack else { return "" }
+            return " \(stack.dialect.displayName): \(stack.dialect.fix(for: failure))"
         }
-        var grants: [ScanFinding] = []
-        for origin in grantedOrigins {
-            let granted = byOrigin[origin] ?? []
-            guard let probe = granted.first?.probe else { continue }
-            let credentials = granted.contains { $0.allowsCredentials }
-            let authorization = granted.contains { observation in
-                observation.kind == .preflight && Self.lists(observation.response.headerFields[.accessControlAllowHeaders], "authorization")
-            }
-            let text = ScanCatalogue.grant(probe, credentials: credentials, authorization: authorization, cookies: cookies)
-            grants.append(
-                ScanFinding(
-                    code: probe.code,
-                    severity: ScanCatalogue.grantSeverity(
-                        probe, credentials: credentials, authorization: authorization, cookies: cookies),
-                    probeOrigin: origin, evidence: granted.map(\.evidence), explanation: text.explanation, fix: text.fix))
+        func finding(_ code: ScanFindingCode, _ severity: ScanSeverity, _ shown: [Observation], detail: String = "", stack: CheckFailureKind? = nil) -> ScanFinding {
+            let text = ScanCatalogue.text(code, detail: detail)
+            return ScanFinding(
+                code: code, severity: severity, probeOrigin: shown.first?.origin, evidence: Self.evidence(shown),
+                explanation: text.explanation, fix: text.fix + (stack.map(stackFix) ?? ""), anchor: code.rawValue)
         }
-        for code in ScanFindingCode.allCases {
-            let ofClass = grants.filter { $0.code == code }
-            guard var finding = ofClass.max(by: { $0.severity < $1.severity }) else { continue }
-            let others = ofClass.compactMap(\.probeOrigin).filter { $0 != finding.probeOrigin }
-            if !others.isEmpty {
-                let shown = others.prefix(5).joined(separator: ", ")
-                finding.explanation += " \(others.count) other probe origin\(others.count == 1 ? " of this kind was" : "s of this kind were") granted too: \(shown)\(others.count > 5 ? ", …" : "")."
-            }
-            findings.append(finding)
-        }
+        let trustedGets = observations.filter { $0.isTrustedOrigin && $0.kind == .get && ($0.purpose == .trusted || $0.purpose == .cacheFirst) }
+        let frontendGranted = trustedGets.contains { $0.grantsOrigin && $0.isSuccess }
 
         // `*`, with or without credentials (passive: any response).
         let wildcard = observations.filter { $0.allowOrigin == "*" }
-        if let first = wildcard.first {
+        if !wildcard.isEmpty {
             let withCredentials = wildcard.filter(\.allowsCredentials)
-            let code: ScanFindingCode = withCredentials.isEmpty ? .wildcard : .wildcardWithCredentials
-            let text = ScanCatalogue.text(code)
-            findings.append(
-                ScanFinding(
-                    code: code, severity: code == .wildcard ? .info : .info, probeOrigin: first.origin,
-                    evidence: [(withCredentials.first ?? first).evidence], explanation: text.explanation, fix: text.fix))
+            if withCredentials.isEmpty {
+                findings.append(finding(.wildcard, .info, wildcard))
+            } else {
+                findings.append(
+                    finding(.wildcardWithCredentials, .low, withCredentials, stack: .wildcardWithCredentials(origin: trustedGets.first?.origin ?? "https://app.example.com")))
+            }
         }
 
-        // Allow-Origin values no browser accepts.
-        // A reflected probe is reported as the class it reveals, not as an invalid value.
-        if let invalid = observations.first(where: { Self.isInvalidAllowOrigin($0) && !$0.grantsOrigin }) {
-            let text = ScanCatalogue.text(.invalidAllowOrigin, detail: invalid.allowOrigin ?? "")
-            findings.append(
-                ScanFinding(
-                    code: .invalidAllowOrigin, severity: .low, probeOrigin: invalid.origin, evidence: [invalid.evidence],
-                    explanation: text.explanation, fix: text.fix))
+        // Allow-Origin values no browser accepts; on a trusted origin's response they block every request.
+        let invalid = observations.filter { Self.isInvalidAllowOrigin($0) && !$0.grantsOrigin && $0.purpose != .crlf }
+        if !invalid.isEmpty {
+            let onFrontend = invalid.filter(\.isTrustedOrigin)
+            let shown = onFrontend.isEmpty ? invalid : onFrontend
+            findings.append(finding(.invalidAllowOrigin, onFrontend.isEmpty ? .low : .high, shown, detail: shown[0].allowOrigin ?? ""))
         }
 
-        // A dynamic Allow-Origin on a cacheable response without `Vary: Origin`.
-        if let unvaried = observations.first(where: { observation in
+        // The shared-cache test: the second origin got the first one's answer from a cache.
+        let cached = observations.filter { observation in
+            guard observation.purpose == .cacheSecond, let first = observations.last(where: { $0.purpose == .cacheFirst }) else { return false }
+            return observation.allowOrigin == first.origin && observation.allowOrigin != observation.origin
+                && Self.cacheHit(observation.response) != nil
+        }
+        if let second = cached.first, let first = observations.last(where: { $0.purpose == .cacheFirst }) {
+            findings.append(
+                finding(.cachePoisoningRisk, .medium, [first, second], detail: "\(first.origin ?? "")\u{1}\(second.origin ?? "")\u{1}\(Self.cacheHit(second.response) ?? "")"))
+        } else if Self.isDynamic(observations), let unvaried = observations.first(where: { observation in
             observation.kind == .get && observation.grantsOrigin && observation.origin != "null"
                 && Self.isCacheable(observation.response) && !Self.varies(observation.response, on: "origin")
         }) {
-            let text = ScanCatalogue.text(.missingVaryOrigin)
-            findings.append(
-                ScanFinding(
-                    code: .missingVaryOrigin, severity: .medium, probeOrigin: unvaried.origin,
-                    evidence: [unvaried.evidence], explanation: text.explanation, fix: text.fix))
+            // A dynamic Allow-Origin on a cacheable response without `Vary: Origin`.
+            findings.append(finding(.missingVaryOrigin, .medium, [unvaried]))
         }
 
-        // Preflights from trusted origins that a browser refuses on status alone.
-        for observation in observations where observation.kind == .preflight && observation.isTrustedOrigin {
-            let status = observation.response.status.code
-            guard !(200...299).contains(status) else { continue }
-            let isRedirect = (300...399).contains(status)
-            // The made-up method may be refused by any server, before CORS or by it: no finding.
-            guard observation.requestedMethod != probeMethod else { continue }
-            // A CORS layer that grants the origin but refuses the probe's made-up header with a
-            // 4xx (Starlette's 400 "Disallowed CORS headers") breaks nothing the frontend does.
-            guard !Self.isDeliberateRefusal(observation) else { continue }
-            let code: ScanFindingCode = isRedirect ? .preflightRedirect : .preflightNotOK
-            guard !findings.contains(where: { $0.code == code }) else { continue }
-            let location = observation.response.headerFields[.location] ?? "?"
-            let text = ScanCatalogue.text(code, detail: isRedirect ? location : String(status))
+        // Preflights the frontend sends: redirected, refused, or answered without CORS.
+        let functional = observations.filter { $0.purpose == .functionalPreflight }
+        let byOrigin = Dictionary(grouping: functional, by: { $0.origin ?? "" })
+        var redirected: [Observation] = []
+        var refused: [Observation] = []
+        var bare: [Observation] = []
+        for origin in functional.compactMap(\.origin).uniqued() {
+            let answers = byOrigin[origin] ?? []
+            // One method that works is enough: the route may lack the other.
+            guard !answers.contains(where: { $0.isSuccess && $0.grantsOrigin }) else { continue }
+            if let redirect = answers.first(where: { (300...399).contains($0.response.status.code) }) {
+                redirected.append(redirect)
+            } else if let ok = answers.first(where: { $0.isSuccess && $0.allowOrigin == nil }) {
+                let getGranted = trustedGets.contains { $0.origin == origin && $0.grantsOrigin }
+                if getGranted { bare.append(ok) }
+            } else if answers.allSatisfy({ !$0.isSuccess && !Self.isDeliberateRefusal($0) }) {
+                refused.append(contentsOf: answers)
+            }
+        }
+        if !redirected.isEmpty {
             findings.append(
-                ScanFinding(
-                    code: code, severity: .info, probeOrigin: observation.origin, evidence: [observation.evidence],
-                    explanation: text.explanation, fix: text.fix))
+                finding(.preflightRedirect, .high, redirected, detail: redirected[0].response.headerFields[.location] ?? "?", stack: .preflightRedirected))
+        }
+        if !refused.isEmpty {
+            let statuses = refused.map { String($0.response.status.code) }.uniqued().joined(separator: ", ")
+            findings.append(
+                finding(.preflightNotOK, .high, refused, detail: "\(statuses)\u{1}\(refused.compactMap(\.requestedMethod).uniqued().joined(separator: " and "))", stack: .preflightNotOK(status: refused[0].response.status.code)))
+        }
+        if !bare.isEmpty {
+            findings.append(
+                finding(.preflightWithoutCORS, .high, bare, detail: String(bare[0].response.status.code), stack: .preflightNotOK(status: bare[0].response.status.code)))
         }
 
-        // Preflight answers that mirror whatever was asked.
-        if let mirror = observations.first(where: { observation in
-            observation.kind == .preflight && observation.grantsOrigin
-                && (Self.lists(observation.response.headerFields[.accessControlAllowHeaders], probeHeader)
-                    || Self.lists(observation.response.headerFields[.accessControlAllowMethods], probeMethod, caseSensitive: true))
-        }) {
-            let credentials = mirror.allowsCredentials
-            let text = ScanCatalogue.text(.reflectsRequestedHeaders, detail: credentials ? "with credentials" : "")
-            findings.append(
-                ScanFinding(
-                    code: .reflectsRequestedHeaders, severity: credentials ? .medium : .low, probeOrigin: mirror.origin,
-                    evidence: [mirror.evidence], explanation: text.explanation, fix: text.fix))
+        // Errors without the CORS headers, for an origin that gets them on success.
+        if frontendGranted {
+            let errors = observations.filter { observation in
+                if case .errorProbe = observation.purpose {
+                    return observation.origin != nil && observation.response.status.code >= 400 && observation.allowOrigin == nil
+                }
+                return false
+            }
+            if !errors.isEmpty {
+                let detail = errors.map { observation -> String in
+                    guard case .errorProbe(let what) = observation.purpose else { return "" }
+                    return "\(observation.response.status.code) for \(what) (\(observation.method) \(observation.target))"
+                }.joined(separator: "; ")
+                findings.append(
+                    finding(.missingCORSOnError, .medium, errors, detail: detail, stack: .errorWithoutCORSHeaders(status: errors[0].response.status.code)))
+            }
         }
-        return findings.sorted { ($0.severity, $1.code.rawValue) > ($1.severity, $0.code.rawValue) }
+
+        // A CR LF the server decoded into its response: the smuggled field came back as a field.
+        let injected = observations.filter { observation in
+            observation.purpose == .crlf && observation.response.headerFields.contains { $0.name.canonicalName == probeHeader }
+        }
+        if !injected.isEmpty {
+            findings.append(finding(.crlfInjection, .high, injected, detail: probeHeader))
+        }
+
+        return findings.sorted { lhs, rhs in
+            (lhs.severity, lhs.axis == .exposure ? 1 : 0, rhs.code.rawValue) > (rhs.severity, rhs.axis == .exposure ? 1 : 0, lhs.code.rawValue)
+        }
+    }
+
+    /// Root causes before their consequences: a check that reflects anything also grants every
+    /// look-alike, a suffix check every subdomain and `…x…` spelling, a prefix check every
+    /// special-character and other-port origin that starts like the trusted one.
+    static let rootOrder: [ScanFindingCode] = [
+        .originReflection, .suffixMatch, .prefixMatch, .substringMatch, .anySubdomain, .unescapedDot, .specialCharacters,
+        .portReflection, .httpOriginTrusted, .nullOrigin, .hostingPlatformOrigin,
+    ]
+
+    /// Whether a check that granted `root` would grant `other` for the same reason.
+    static func explains(_ root: Probe, _ other: Probe) -> Bool {
+        if root.code == other.code { return true }
+        let rootHost = host(of: root.origin)
+        let otherHost = host(of: other.origin)
+        switch root.code {
+        case .originReflection:
+            return true
+        case .suffixMatch:
+            // `https://evil<suffix>` granted: any host ending in the suffix is.
+            guard rootHost.hasPrefix("evil") else { return false }
+            let suffix = String(rootHost.dropFirst(4))
+            return !suffix.isEmpty && otherHost.hasSuffix(suffix)
+        case .prefixMatch:
+            return other.origin.hasPrefix(root.derivedFrom)
+        case .anySubdomain:
+            guard let dot = rootHost.firstIndex(of: ".") else { return false }
+            return otherHost.hasSuffix(String(rootHost[dot...]))
+        default:
+            return false
+        }
+    }
+
+    /// The host of an origin string (`null` has none).
+    static func host(of origin: String) -> String {
+        guard let start = origin.range(of: "://") else { return "" }
+        let rest = origin[start.upperBound...]
+        if rest.hasPrefix("[") { return String(rest.prefix { $0 != "]" }) + "]" }
+        return String(rest.prefix { $0 != ":" && $0 != "/" })
+    }
+
+    /// Probe origins the server granted, grouped by the check that explains them: one finding per
+    /// root cause, every granted probe as its evidence.
+    func grantFindings() -> [ScanFinding] {
+        let cookies = CookieEvidence(observations)
+        var order: [String] = []
+        var byOrigin: [String: (probe: Probe, observations: [Observation])] = [:]
+        for observation in observations where observation.purpose == .probe && observation.grantsOrigin {
+            guard let probe = observation.probe, probe.code.isGrant else { continue }
+            if byOrigin[probe.origin] == nil {
+                order.append(probe.origin)
+                byOrigin[probe.origin] = (probe, [])
+            }
+            byOrigin[probe.origin]?.observations.append(observation)
+        }
+        let granted = order.compactMap { byOrigin[$0] }
+            .enumerated()
+            .sorted { lhs, rhs in
+                let l = Self.rootOrder.firstIndex(of: lhs.element.probe.code) ?? Self.rootOrder.count
+                let r = Self.rootOrder.firstIndex(of: rhs.element.probe.code) ?? Self.rootOrder.count
+                return (l, lhs.offset) < (r, rhs.offset)
+            }
+            .map(\.element)
+
+        struct Root {
+            var probe: Probe
+            var members: [(probe: Probe, observations: [Observation])]
+        }
+        var roots: [Root] = []
+        for grant in granted {
+            if let index = roots.firstIndex(where: { Self.explains($0.probe, grant.probe) }) {
+                roots[index].members.append(grant)
+            } else {
+                roots.append(Root(probe: grant.probe, members: [grant]))
+            }
+        }
+
+        let detection = detection
+        let frontend = observations.first { $0.isTrustedOrigin && $0.purpose == .trusted }?.origin
+        return roots.map { root in
+            let all = root.members.flatMap(\.observations)
+            let credentials = all.contains { $0.allowsCredentials }
+            let authorization = all.contains { observation in
+                observation.kind == .preflight && Self.lists(observation.response.headerFields[.accessControlAllowHeaders], "authorization")
+            }
+            let severity = root.members.filter { $0.probe.code == root.probe.code }
+                .map { ScanCatalogue.grantSeverity($0.probe, credentials: credentials, authorization: authorization, cookies: cookies) }
+                .max() ?? .low
+            var text = ScanCatalogue.grant(root.probe, credentials: credentials, authorization: authorization, cookies: cookies)
+            let others = root.members.dropFirst().map(\.probe.origin)
+            if !others.isEmpty {
+                let shown = others.prefix(6).joined(separator: ", ")
+                text.explanation += " The same check granted \(others.count) other probe origin\(others.count == 1 ? "" : "s") too: \(shown)\(others.count > 6 ? ", …" : "")."
+            }
+            if let stack = detection.stack {
+                text.fix += " \(stack.dialect.displayName): \(stack.dialect.fix(for: .originNotAllowed(origin: frontend ?? "https://app.example.com")))"
+            }
+            let also = root.members.map(\.probe.code).filter { $0 != root.probe.code }.uniqued()
+            return ScanFinding(
+                code: root.probe.code, severity: severity, probeOrigin: root.probe.origin,
+                evidence: Self.evidence(root.members.compactMap(\.observations.first) + root.members.flatMap { $0.observations.dropFirst() }),
+                alsoShownBy: also, explanation: text.explanation, fix: text.fix,
+                anchor: root.probe.code.rawValue + " " + root.probe.derivedFrom)
+        }
+    }
+
+    /// Evidence for a finding: every observation, up to a bound that keeps reports readable.
+    static func evidence(_ observations: [Observation]) -> [ScanEvidence] {
+        Array(observations.prefix(80)).map(\.evidence)
+    }
+
+    /// The field that says a response came from a cache, if any: `Age`, `X-Cache: HIT`,
+    /// `CF-Cache-Status: HIT`, `X-Cache-Status: HIT`.
+    static func cacheHit(_ response: HTTPExchangeResponse) -> String? {
+        for field in response.headerFields {
+            let name = field.name.canonicalName
+            let value = field.value.uppercased()
+            if name == "age" { return "Age: \(field.value)" }
+            if ["x-cache", "cf-cache-status", "x-cache-status"].contains(name), value.contains("HIT") {
+                return "\(field.name.rawName): \(field.value)"
+            }
+        }
+        return nil
+    }
+
+    /// Whether Access-Control-Allow-Origin depends on the Origin: a fixed value needs no `Vary`.
+    static func isDynamic(_ observations: [Observation]) -> Bool {
+        Set(observations.filter { $0.kind == .get && $0.origin != nil }.map { $0.allowOrigin ?? "" }).count > 1
     }
 
     /// Whether a comma-separated field value lists `name`.
@@ -195,5 +348,3 @@ struct ScanJudge: Sendable {
         return origin.serialized != value
     }
 }
-
-import Foundation
