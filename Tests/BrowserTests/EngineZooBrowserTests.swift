@@ -10,7 +10,7 @@ import Testing
 ///
 /// Firefox runs headless over WebDriver BiDi; WebKit (WebKitGTK's MiniBrowser) under Xvfb over
 /// WebDriver, with its console read from a plain MiniBrowser per case. A missing engine skips
-/// its suite, except under `CI=true`, where it fails.
+/// its suite, except under `CI=true` or `CORS_REQUIRE_ENGINES=1`, where it fails.
 @Suite("Engine zoo: Chromium, Firefox and WebKit on every matrix case", .serialized, .engineZooEnvironment)
 struct EngineZooBrowserTests {
     @Suite("Chromium", .runningEngine(.chromium))

@@ -30,10 +30,11 @@ enum EngineBinaries {
     /// `Xvfb`, from Debian's `xvfb`: WebKitGTK has no headless mode.
     static var xvfb: String? { locate(variable: "XVFB", names: ["Xvfb"]) }
 
-    /// Whether this run must not skip a real-engine suite (`CI=true`).
+    /// Whether this run must not skip a real-engine suite (`CI=true`, `CORS_REQUIRE_ENGINES=1`).
     static var isCI: Bool {
-        let value = ProcessInfo.processInfo.environment["CI"]?.lowercased()
-        return value == "true" || value == "1"
+        let environment = ProcessInfo.processInfo.environment
+        let ci = environment["CI"]?.lowercased()
+        return ci == "true" || ci == "1" || environment["CORS_REQUIRE_ENGINES"] == "1"
     }
 
     /// Run the Firefox suites: Firefox is installed, or CI demands it (and then fails without it).
@@ -43,9 +44,9 @@ enum EngineBinaries {
     static var runWebKit: Bool { isCI || (webKitWebDriver != nil && miniBrowser != nil && xvfb != nil) }
 
     static let firefoxMissing: Comment =
-        "firefox-esr is not installed (Scripts/test.sh installs it; or set FIREFOX=/path/to/firefox). Under CI=true this fails instead."
+        "firefox-esr is not installed (Scripts/test.sh installs it; or set FIREFOX=/path/to/firefox). Under CI=true or CORS_REQUIRE_ENGINES=1 this fails instead."
     static let webKitMissing: Comment =
-        "WebKitGTK is not installed: needs WebKitWebDriver (webkit2gtk-driver), MiniBrowser (libwebkit2gtk-4.1-0) and Xvfb (xvfb); Scripts/test.sh installs them. Under CI=true this fails instead."
+        "WebKitGTK is not installed: needs WebKitWebDriver (webkit2gtk-driver), MiniBrowser (libwebkit2gtk-4.1-0) and Xvfb (xvfb); Scripts/test.sh installs them. Under CI=true or CORS_REQUIRE_ENGINES=1 this fails instead."
 
     static func require(_ path: String?, _ what: String, package: String) throws -> String {
         guard let path else {
