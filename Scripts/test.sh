@@ -30,6 +30,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The engines were installed above: a real-engine suite that cannot find one fails, never skips.
+export CORS_REQUIRE_ENGINES=1
 
 # FastAPI and uvicorn for the real-FastAPI tests of `cors check`, in a virtual environment under
 # .build (ignored by git), from PyPI; Debian's packages when no venv or PyPI can be had.
