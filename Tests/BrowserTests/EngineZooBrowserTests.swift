@@ -129,7 +129,8 @@ enum EngineZoo {
     /// Runs ``harCases`` (each URL with `?har`, so that no preflight comes from the cache) and
     /// builds a HAR log from the engine's network events: every blocked request carries
     /// `_error` (or, in Firefox, the response that failed the check), every allowed one its
-    /// status, and every preflight its exporter's mark.
+    /// status, and every preflight is recognisable (Chrome's `_initiator.type`, Firefox's
+    /// `OPTIONS` with `Access-Control-Request-Method`).
     /// `CORS_RECORD_ENGINE_FIXTURES=1` writes it to `Tests/EngineFixtures/har/ENGINE-zoo.har`.
     static func checkHAR() async throws {
         let environment = try #require(EngineZooEnvironment.current, "the suite trait starts the servers")
@@ -152,8 +153,11 @@ enum EngineZoo {
             let main = entries.filter { $0.url == request.url && $0.method == request.method.uppercased() }
             let first = try #require(main.first, "\(engine): no HAR entry for \(request)")
             let isPreflight: (HAREntry) -> Bool = { entry in
+                // Chrome marks preflights; in Firefox's log a preflight is an OPTIONS with ACRM.
                 entry.url == request.url && entry.method == "OPTIONS"
-                    && (entry.extras["_initiator"]?["type"]?.string == "preflight" || entry.extras["_isPreflight"] == true)
+                    && (engine == .chromium
+                        ? entry.extras["_initiator"]?["type"]?.string == "preflight"
+                        : entry.requestHeaders.contains { $0.name.lowercased() == "access-control-request-method" })
             }
             if case .allowed(let status) = matrixCase.chromium {
                 #expect(first.status == status && first.extras["_error"] == nil, "\(engine) HAR of \(matrixCase.id): \(first)")

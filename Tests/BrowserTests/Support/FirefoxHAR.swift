@@ -1,7 +1,8 @@
 import Foundation
 
-/// HAR entries from Firefox's WebDriver BiDi `network` events. BiDi reports a preflight as an
-/// `OPTIONS` request with `Access-Control-Request-Method` and no initiator type, and a failed
+/// HAR entries from Firefox's WebDriver BiDi `network` events. A preflight is only an
+/// `OPTIONS` request with `Access-Control-Request-Method` (no mark is added: Firefox's own
+/// DevTools export has none either), and BiDi reports a failed
 /// request as `network.fetchError` without its response (for a failed preflight too), so
 /// those entries have status 0 and `_error` (`NS_ERROR_DOM_BAD_URI`). Each hop of a redirect
 /// is its own entry.
@@ -18,17 +19,11 @@ enum FirefoxHAR {
             let timestamp = params["timestamp"]?.number ?? 0
             switch event.method {
             case "network.beforeRequestSent":
-                let headers = fields(request["headers"])
-                let isPreflight = request["method"]?.string == "OPTIONS"
-                    && headers.contains { $0.name.lowercased() == "access-control-request-method" }
-                var extras: [String: JSONValue] = [:]
-                if isPreflight { extras["_isPreflight"] = true }
-                if let type = request["initiatorType"]?.string { extras["_initiatorType"] = .string(type) }
                 entries.append(
                     HAREntry(
                         startedDateTime: Date(timeIntervalSince1970: timestamp / 1000),
                         method: request["method"]?.string ?? "GET", url: request["url"]?.string ?? "",
-                        requestHeaders: headers, extras: extras))
+                        requestHeaders: fields(request["headers"])))
                 open[key] = (entries.count - 1, timestamp)
             case "network.responseCompleted":
                 guard let (index, start) = open.removeValue(forKey: key) else { continue }
