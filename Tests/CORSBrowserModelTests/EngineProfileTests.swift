@@ -113,7 +113,7 @@ struct EngineProfileTests {
         let webkit = BrowserEngine.webkit.profile.preflightCache
         #expect([chromium.capSeconds, firefox.capSeconds, webkit.capSeconds] == [7200, 86400, 600])
         #expect([nil, "100000", "3600", "abc", "-1", "+5", "0"].map { chromium.lifetime(headerValue: $0) } == [5, 7200, 3600, 5, 0, 5, 0])
-        #expect([nil, "100000", "3600", "abc", "-1", "+5", "0"].map { firefox.lifetime(headerValue: $0) } == [5, 86400, 3600, 0, 0, 0, 0])
+        #expect([nil, "100000", "3600", "abc", "-1", "+5", "0"].map { firefox.lifetime(headerValue: $0) } == [0, 86400, 3600, 0, 0, 0, 0])
         #expect([nil, "100000", "3600", "abc", "-1", "+5", "0"].map { webkit.lifetime(headerValue: $0) } == [5, 600, 600, 5, 0, 5, 0])
     }
 

@@ -19,6 +19,9 @@ public protocol EngineProfile: Sendable {
     /// What the engine does with `Authorization` when the preflight answers
     /// `Access-Control-Allow-Headers: *` (no credentials).
     var authorizationUnderWildcard: EngineBehaviour { get }
+    /// Whether a request with `Authorization` that `Access-Control-Allow-Headers: *` let through
+    /// sends a new preflight every time instead of reusing the cached one (measured).
+    var authorizationUnderWildcardRepreflights: Bool { get }
     /// What the engine does with a preflight answered by a redirect.
     var redirectedPreflight: EngineBehaviour { get }
     /// What the engine does when a public page reaches a loopback or private address.

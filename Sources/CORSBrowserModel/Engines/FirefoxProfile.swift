@@ -15,24 +15,28 @@ public struct FirefoxProfile: EngineProfile {
 
     public var catalogue: [EngineMessage] { Self.messages }
 
-    // nsCORSPreflightListener::AddResultToCache: an empty header gives 5 s; any byte other
-    // than 0-9 (a sign, a space) means the result is not cached; the number is clamped to
-    // 86400; 0 is not cached.
+    // nsCORSPreflightListener::AddResultToCache returns early when the header is absent or
+    // empty, so without Access-Control-Max-Age nothing is cached (measured on Firefox 153: a
+    // second identical request at once sends a second preflight; the Fetch standard's 5 s
+    // default does not apply); any byte other than 0-9 (a sign, a space, a dot) means the result
+    // is not cached; the number is clamped to 86400; 0 is not cached.
     public var preflightCache: PreflightCachePolicy {
         PreflightCachePolicy(
-            capSeconds: 86400, defaultSeconds: 5, invalidValue: .noCaching,
+            capSeconds: 86400, defaultSeconds: 0, invalidValue: .noCaching,
             key:
                 "URL, page principal, credentials flag and origin attributes (partition); one entry per method and per header name, each with its own expiry, merged across responses; 100 entries, least recently used evicted",
-            source: "netwerk/protocol/http/nsCORSListenerProxy.cpp (nsCORSPreflightListener::AddResultToCache, nsPreflightCache)",
+            source: "netwerk/protocol/http/nsCORSListenerProxy.cpp (nsCORSPreflightListener::AddResultToCache, nsPreflightCache); measured on Firefox 153 (Tests/EngineFixtures/preflight-cache.json)",
             parse: { value in
                 guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
                 return ASCII.decimalValue(value.utf8).map { min($0, 86400) } ?? 86400
             })
     }
 
+    public var authorizationUnderWildcardRepreflights: Bool { true }
+
     public var authorizationUnderWildcard: EngineBehaviour {
         EngineBehaviour(
-            "Allowed while the pref network.cors_preflight.authorization_covered_by_wildcard is on (the default), with the console warning \"Cross-Origin Request Warning: … the `Authorization` header is not covered\".",
+            "Allowed while the pref network.cors_preflight.authorization_covered_by_wildcard is on (the default), with the console warning \"Cross-Origin Request Warning: … the `Authorization` header is not covered\"; the cached preflight is not reused for it, so every such request is preflighted again (measured).",
             source: "nsCORSListenerProxy.cpp CheckPreflightRequestApproved; measured on Firefox 153")
     }
 

@@ -37,9 +37,11 @@ public struct WebKitProfile: EngineProfile {
             })
     }
 
+    public var authorizationUnderWildcardRepreflights: Bool { false }
+
     public var authorizationUnderWildcard: EngineBehaviour {
         EngineBehaviour(
-            "Allowed: 'Access-Control-Allow-Headers: *' lets Authorization through and nothing is logged.",
+            "Allowed: 'Access-Control-Allow-Headers: *' lets Authorization through, nothing is logged, and the preflight is cached as for any other header.",
             source: "measured on WebKitGTK 2.50")
     }
 

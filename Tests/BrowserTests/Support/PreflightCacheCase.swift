@@ -3,10 +3,10 @@ import Testing
 
 /// A preflighted request sent twice in a row (the second `after` the first), to see whether the
 /// engine reuses the first preflight: the preflight answer differs only in
-/// `Access-Control-Max-Age`. Engines are known to differ here (caps of 7200 s in Chromium,
-/// 86400 s in Firefox, 600 s in WebKit; an invalid value means no caching in Chromium and
-/// Firefox, the 5 s default in WebKit), and the browser model's engine profiles follow what
-/// these cases measure.
+/// `Access-Control-Max-Age`. Engines differ here (caps of 7200 s in Chromium, 86400 s in
+/// Firefox, 600 s in WebKit; without the header Firefox caches nothing; an unreadable value is
+/// the 5 s default in Chromium and WebKit and no caching in Firefox), and the browser model's
+/// engine profiles follow what these cases measure (EngineCacheFixtureTests).
 struct PreflightCacheCase: Sendable, CustomTestStringConvertible {
     let id: String
     let title: String
