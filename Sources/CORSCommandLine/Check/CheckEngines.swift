@@ -92,7 +92,7 @@ extension CheckReport {
                 engine: engine, verdict: verdict, report: engineReport, consoleLines: lines,
                 networkError: networkError.map { "net::\($0.code.rawValue)" },
                 preflightCacheSeconds: passedPreflight.map {
-                    profile.preflightCache.lifetime(headerValue: $0.response.headerFields.combinedValue(.accessControlMaxAge))
+                    profile.preflightCache.lifetime(headerValue: $0.response.headerFields.combinedValue(of: .accessControlMaxAge))
                 },
                 cookies: cookieValues.map { EngineCheck.Cookie(name: $0.name, verdict: profile.crossSiteCookieVerdict(for: $0)) },
                 notes: notes)
