@@ -192,7 +192,10 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The routes the demo API serves.
-    static let routes = ["GET /me", "PUT /me", "DELETE /me", "GET /boom", "GET /redirect", "POST /login", "GET /cookies"]
+    static let routes = [
+        "GET /me", "PUT /me", "DELETE /me", "GET /boom", "GET /redirect", "POST /login", "GET /cookies", "POST /transfer",
+        "GET /ws",
+    ]
 
     /// What `--json` prints at start-up.
     func startupReport(_ loaded: PolicySource.Loaded) -> JSONValue {

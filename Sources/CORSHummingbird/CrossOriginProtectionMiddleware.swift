@@ -4,7 +4,7 @@ public import Hummingbird
 
 /// Cross-origin request protection (CSRF) for a Hummingbird router: refuses with 403 the
 /// state-changing requests a browser sends for a page whose origin the policy does not trust
-/// (``CORS/CrossOriginProtection``, Go's `http.CrossOriginProtection` algorithm), before they
+/// (`CrossOriginProtection`, Go's `http.CrossOriginProtection` algorithm), before they
 /// reach a handler.
 ///
 /// Add it after ``CORSPolicyMiddleware``, so that preflights are answered first and the 403 carries

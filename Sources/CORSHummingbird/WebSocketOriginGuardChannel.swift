@@ -10,7 +10,7 @@ import HTTPTypes
 
 /// A Hummingbird child channel that accepts WebSocket upgrades (hummingbird-websocket's
 /// `HTTP1WebSocketUpgradeChannel`) only from origins the policy trusts
-/// (``CORS/WebSocketOriginGuard``).
+/// (`WebSocketOriginGuard`).
 ///
 /// The check runs on the upgrade request itself, before hummingbird-websocket sees it: a refused
 /// upgrade is answered `403 Forbidden` with a short body and the connection is closed, never
@@ -62,7 +62,7 @@ public struct WebSocketOriginGuardChannel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with WebSocket upgrades through `webSocketRouter`, each refused with 403 unless
-    /// ``CORS/WebSocketOriginGuard`` lets its origin through.
+    /// `WebSocketOriginGuard` lets its origin through.
     ///
     /// ```swift
     /// let app = Application(

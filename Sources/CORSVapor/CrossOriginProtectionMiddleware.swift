@@ -5,7 +5,7 @@ import HTTPTypes
 
 /// Cross-origin request protection (CSRF) for Vapor: refuses with 403 the state-changing
 /// requests a browser sends for a page whose origin the policy does not trust
-/// (``CORS/CrossOriginProtection``, Go's `http.CrossOriginProtection` algorithm), before they
+/// (`CrossOriginProtection`, Go's `http.CrossOriginProtection` algorithm), before they
 /// reach a route.
 ///
 /// Add it after the CORS middleware, so that preflights are answered first and the 403 carries

@@ -3,7 +3,7 @@ public import CORSObservability
 public import Vapor
 import HTTPTypes
 
-/// Refuses WebSocket upgrades from origins the policy does not trust (``CORS/WebSocketOriginGuard``):
+/// Refuses WebSocket upgrades from origins the policy does not trust (`WebSocketOriginGuard`):
 /// a refused upgrade is answered `403 Forbidden` before `app.webSocket`'s route upgrades it.
 /// Requests that are not upgrades pass untouched, so it can guard the whole application:
 ///

@@ -67,7 +67,7 @@ struct DemoPageBrowserTests {
         defer { Task { await browser.shutdown() } }
         let (results, warning) = try await Self.results(of: demo, in: browser)
         #expect(warning == nil)
-        #expect(results.count == 7)
+        #expect(results.count == 9)
         for result in results {
             let name = result["name"]?.string ?? ""
             let expected = result["expected"]?.string ?? ""
@@ -98,6 +98,12 @@ struct DemoPageBrowserTests {
         #expect(warning == expected)
         #expect(demo.errors.contains(expected))
         #expect(results.allSatisfy { $0["cls"]?.string == "blocked" })
-        #expect(results.allSatisfy { $0["reason"]?.string?.contains("No 'Access-Control-Allow-Origin' header") == true })
+        let (sockets, fetches) = (
+            results.filter { $0["name"]?.string?.hasPrefix("WebSocket") == true },
+            results.filter { $0["name"]?.string?.hasPrefix("WebSocket") != true }
+        )
+        #expect(fetches.allSatisfy { $0["reason"]?.string?.contains("No 'Access-Control-Allow-Origin' header") == true })
+        #expect(sockets.count == 1)
+        #expect(sockets.allSatisfy { $0["reason"]?.string?.hasPrefix("The API's WebSocket origin guard answers 403") == true })
     }
 }

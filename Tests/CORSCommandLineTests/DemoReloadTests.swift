@@ -129,7 +129,7 @@ struct DemoReloadTests {
         #expect((document["findings"] as? [Any])?.isEmpty == true)
         #expect(document["api"] as? String == "http://127.0.0.1:\(apiPort)")
         #expect(document["frontend"] as? String == "http://localhost:\(pagePort)")
-        #expect(document["routes"] as? [String] == ["GET /me", "PUT /me", "DELETE /me", "GET /boom", "GET /redirect", "POST /login", "GET /cookies"])
+        #expect(document["routes"] as? [String] == ["GET /me", "PUT /me", "DELETE /me", "GET /boom", "GET /redirect", "POST /login", "GET /cookies", "POST /transfer", "GET /ws"])
         let policy = try #require(document["effectivePolicy"] as? [String: Any])
         #expect(policy["allowOrigins"] as? [String] == ["https://a.example.com"])
         #expect(policy["allowCredentials"] as? Bool == true)

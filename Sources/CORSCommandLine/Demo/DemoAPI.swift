@@ -10,6 +10,10 @@ import Foundation
 /// - `POST /login` → 204 setting two cookies: `session` (`SameSite=None; Secure`) and `legacy`
 ///   (no `SameSite`, so Chrome treats it as Lax and never sends it cross-site)
 /// - `GET /cookies` → 200 `{"cookies":["…"]}`: the names of the cookies the request carried
+/// - `POST /transfer` (form-encoded `amount=…`, authenticated by the `session` cookie) → 200
+///   `{"user":"alice","transferred":"…"}`, 401 without the cookie; behind cross-origin request
+///   protection, so a page on an untrusted origin gets 403 even with the cookie
+/// - `GET /ws` → an echo WebSocket, behind the WebSocket origin guard
 enum DemoAPI {
     static let meBody = #"{"user":"alice"}"#
     static let updatedBody = #"{"user":"alice","updated":true}"#
@@ -27,6 +31,22 @@ enum DemoAPI {
         }.sorted()
         return #"{"cookies":["# + names.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
     }
+
+    /// The answer to `POST /transfer`: 200 with the amount for the `session` cookie, else 401.
+    static func transfer(cookieHeader: String?, form: String) -> (status: Int, body: String) {
+        let cookies = (cookieHeader ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard cookies.contains("session=alice") else { return (401, #"{"error":"log in first"}"#) }
+        let amount = form.split(separator: "&").compactMap { pair -> String? in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "amount" else { return nil }
+            let digits = parts[1].filter(\.isNumber)
+            return digits.isEmpty ? nil : String(digits.prefix(12))
+        }.first
+        return (200, #"{"user":"alice","transferred":""# + (amount ?? "0") + #""}"#)
+    }
+
+    /// The most `POST /transfer` reads of a form.
+    static let transferBodyLimit = 4096
 
     /// The error `GET /boom` throws: deliberately not an HTTP error, like a bug in a handler.
     struct Boom: Error, CustomStringConvertible {

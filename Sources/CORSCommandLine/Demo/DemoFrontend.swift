@@ -128,7 +128,22 @@ enum DemoFrontend {
             { url: "/me", init: { method: "PATCH", credentials: "include" } }],
           ["GET /me with X-Custom: a header the policy does not allow", "blocked",
             { url: "/me", init: { credentials: "include", headers: { "X-Custom": "1" } } }],
+          ["POST /transfer: a form with the session cookie, from a trusted page", "allowed",
+            { url: "/transfer", login: true, init: { method: "POST", credentials: "include",
+              body: new URLSearchParams({ amount: "100" }) } }],
+          ["WebSocket echo: GET /ws from a trusted page", "allowed", { socket: "/ws" }],
         ];
+        // Opens the echo socket, sends one message and resolves with the echo; rejects when the
+        // upgrade is refused (the origin guard answers 403, which the page only sees as a close).
+        function echo(path, text) {
+          return new Promise((resolve, reject) => {
+            const socket = new WebSocket(api.replace(/^http/, "ws") + path);
+            const timer = setTimeout(() => { socket.close(); reject(new Error("no echo within 5 s")); }, 5000);
+            socket.onopen = () => socket.send(text);
+            socket.onmessage = (event) => { clearTimeout(timer); socket.close(); resolve(event.data); };
+            socket.onerror = () => { clearTimeout(timer); reject(new Error("the upgrade was refused")); };
+          });
+        }
         window.results = [];
         async function explain(url, init) {
           const headers = {};
@@ -145,8 +160,33 @@ enum DemoFrontend {
             warning.hidden = false;
           }
           const tbody = document.getElementById("results");
-          for (const [name, expected, { url, init }] of scenarios) {
+          for (const [name, expected, { url, init, login, socket }] of scenarios) {
             let outcome, cls, reason = null, fixes = [];
+            if (socket) {
+              try {
+                outcome = `echoed: ${await echo(socket, "hello")}`;
+                cls = "allowed";
+              } catch (error) {
+                outcome = `socket refused (${error.message})`;
+                cls = "blocked";
+                reason = "The API's WebSocket origin guard answers 403 to an upgrade from an origin its policy does not trust; CORS does not apply to sockets, so this is the only check.";
+              }
+              window.results.push({ name, expected, outcome, cls, reason, fixes });
+              const row = tbody.insertRow();
+              row.insertCell().textContent = name;
+              row.insertCell().textContent = expected;
+              const cell = row.insertCell();
+              cell.textContent = outcome;
+              cell.className = cls;
+              if (reason) {
+                const why = document.createElement("div");
+                why.className = "why";
+                why.append("Why: " + reason);
+                cell.append(why);
+              }
+              continue;
+            }
+            if (login) await fetch(api + "/login", { method: "POST", credentials: "include" }).catch(() => {});
             try {
               const response = await fetch(api + url, init);
               const body = await response.text();

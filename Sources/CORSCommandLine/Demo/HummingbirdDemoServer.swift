@@ -4,6 +4,7 @@ import CORSObservability
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -17,6 +18,7 @@ enum HummingbirdDemoServer {
     static func router(source: CORSPolicySource) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: CORSPolicyMiddleware(source: source, recorder: CORSDecisionRecorder()))
+        router.add(middleware: CrossOriginProtectionMiddleware(source: source, protection: CrossOriginProtection()))
         router.get("me") { _, _ in
             json(DemoAPI.meBody, extraHeaders: [HTTPField.Name(DemoAPI.requestIDHeader)!: UUID().uuidString.lowercased()])
         }
@@ -32,6 +34,25 @@ enum HummingbirdDemoServer {
         }
         router.get("cookies") { request, _ in
             json(DemoAPI.cookiesBody(cookieHeader: request.headers[.cookie]))
+        }
+        router.post("transfer") { request, _ in
+            let form = try await request.body.collect(upTo: DemoAPI.transferBodyLimit)
+            let cookies = request.headers[values: .cookie].joined(separator: "; ")
+            let answer = DemoAPI.transfer(cookieHeader: cookies, form: String(buffer: form))
+            var response = json(answer.body)
+            response.status = .init(code: answer.status)
+            return response
+        }
+        return router
+    }
+
+    /// The router that decides WebSocket upgrades: `GET /ws` echoes every text message.
+    static func webSocketRouter() -> Router<BasicWebSocketRequestContext> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.ws("ws") { inbound, outbound, _ in
+            for try await message in inbound.messages(maxSize: 1 << 16) {
+                if case .text(let text) = message { try await outbound.write(.text(text)) }
+            }
         }
         return router
     }
@@ -60,7 +81,10 @@ enum HummingbirdDemoServer {
             // limit it answers 400, half-closes and stops reading, so without a timeout a hostile
             // client keeps every such connection (and its memory) forever. Measured by
             // Scripts/hostile-clients.sh: 38 → 397 MiB and 1,764 descriptors without it.
-            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
+            // WebSocket upgrades from origins the policy does not trust are refused with 403.
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter(), originGuard: WebSocketOriginGuard(), source: source,
+                configuration: .init(http1: .init(idleTimeout: idleTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

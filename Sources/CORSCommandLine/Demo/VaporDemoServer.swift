@@ -47,6 +47,8 @@ func configureVaporDemoAPI(_ app: Application, policy: CORSPolicy) {
 /// ``configureVaporDemoAPI(_:policy:)`` with the policies of `source`, which may be live.
 func configureVaporDemoAPI(_ app: Application, source: CORSPolicySource) {
     app.middleware.use(cors: CORSPolicyMiddleware(source: source, recorder: CORSDecisionRecorder()))
+    app.middleware.use(CrossOriginProtectionMiddleware(source: source, protection: CrossOriginProtection()))
+    app.middleware.use(WebSocketOriginGuardMiddleware(source: source))
     app.get("me") { _ -> Response in
         var headers = HTTPHeaders()
         headers.contentType = .json
@@ -82,6 +84,17 @@ func configureVaporDemoAPI(_ app: Application, source: CORSPolicySource) {
         headers.contentType = .json
         return Response(
             status: .ok, headers: headers, body: .init(string: DemoAPI.cookiesBody(cookieHeader: cookieHeader)))
+    }
+    app.on(.POST, "transfer", body: .collect(maxSize: ByteCount(value: DemoAPI.transferBodyLimit))) { request -> Response in
+        let cookieLines = request.headers[.cookie]
+        let form = request.body.string ?? ""
+        let answer = DemoAPI.transfer(cookieHeader: cookieLines.joined(separator: "; "), form: form)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .init(statusCode: answer.status), headers: headers, body: .init(string: answer.body))
+    }
+    app.webSocket("ws") { _, socket in
+        socket.onText { socket, text in socket.send(text) }
     }
 }
 
