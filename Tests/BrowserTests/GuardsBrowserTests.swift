@@ -139,8 +139,10 @@ struct GuardsBrowserTests {
     ) async {
         await trusted.close()
         await untrusted.close()
+        // The browser first: its pooled connections would keep the servers' graceful shutdown
+        // waiting for their idle timeout.
+        await browser.shutdown()
         await stopAPI()
         await pages.stop()
-        await browser.shutdown()
     }
 }
