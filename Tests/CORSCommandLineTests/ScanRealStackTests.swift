@@ -294,7 +294,7 @@ final class ScanChildServer: Sendable {
         try? output.close()
         let server = ScanChildServer(name: name, port: port, process: process, log: log, stopSignal: stopSignal)
         for _ in 0..<200 {
-            if Self.accepts(port: port) { return server }
+            if LoopbackPort.accepts(port) { return server }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -312,18 +312,6 @@ final class ScanChildServer: Sendable {
         try? FileManager.default.removeItem(at: log)
     }
 
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 }
 
 struct LocalServerFailure: Error, CustomStringConvertible {

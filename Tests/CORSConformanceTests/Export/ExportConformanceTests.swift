@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CORSTestSupport
 
 /// `cors export` proven on the real servers: each stack's export of each policy of the
 /// conformance table runs in the real server (Debian's nginx-light and caddy), in front of an
@@ -124,7 +125,7 @@ struct ExportConformanceTests {
 /// `Tests/Export/upstream.py` on a free port.
 enum Upstream {
     static func with(_ body: (ChildServer) async throws -> Void) async throws {
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let server = try await ChildServer.start(
             "upstream", executable: "/usr/bin/env",
             arguments: ["python3", ExportHarness.repositoryRoot.appendingPathComponent("Tests/Export/upstream.py").path, String(port)],
@@ -145,7 +146,7 @@ enum NginxServer {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ExportHarness.Failure(description: "nginx is not installed: apt-get install nginx-light (Scripts/test.sh does)")
         }
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let directory = try ExportHarness.temporaryDirectory("nginx")
         defer { try? FileManager.default.removeItem(at: directory) }
         let exported = try await ExportHarness.export(
@@ -198,7 +199,7 @@ enum CaddyServer {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ExportHarness.Failure(description: "caddy is not installed: apt-get install caddy (Scripts/test.sh does)")
         }
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let directory = try ExportHarness.temporaryDirectory("caddy")
         defer { try? FileManager.default.removeItem(at: directory) }
         let exported = try await ExportHarness.export(
@@ -243,7 +244,7 @@ enum AppServer {
         defer { try? FileManager.default.removeItem(at: directory) }
         let module = directory.appendingPathComponent(moduleName)
         try await ExportHarness.export(policy, to: stack).write(to: module, atomically: true, encoding: .utf8)
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let (executable, arguments) = command(directory, module, port)
         let server = try await ChildServer.start(stack, executable: executable, arguments: arguments, port: port)
         do {

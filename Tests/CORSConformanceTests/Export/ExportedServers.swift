@@ -1,4 +1,5 @@
 import Foundation
+import CORSTestSupport
 
 /// The pieces the export tests run: the `cors` executable, child processes on free 127.0.0.1
 /// ports, and the policies of the conformance table as policy files.
@@ -94,38 +95,6 @@ enum ExportHarness {
         return run.output
     }
 
-    /// A port nothing listens on at the moment of asking.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw Failure(description: "bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 }
 
 /// A server started for one test: killed by ``stop()``, or by its watchdog when the test process
@@ -177,7 +146,7 @@ final class ChildServer: @unchecked Sendable {  // the process is only asked isR
         let server = ChildServer(
             name: name, port: port, log: log, process: process, watchdog: watchdog, stopSignal: stopSignal)
         for _ in 0..<300 {
-            if ExportHarness.accepts(port: port) { return server }
+            if LoopbackPort.accepts(port) { return server }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CORSTestSupport
 
 /// `cors check` against deliberately misconfigured real servers (nginx-light, Caddy, Express with
 /// `cors`, Flask-CORS, FastAPI, django-cors-headers, aiohttp-cors): it names the stack, its first
@@ -163,7 +164,7 @@ struct StackFixTests {
     @Test("Caddy with CORS set by reverse_proxy's header_down: Caddy's own 502 loses it; the header directive fixes it")
     func caddyHeaderDown() async throws {
         // Nothing listens on the upstream port: Caddy answers 502 itself.
-        let deadPort = try ExportHarness.freePort()
+        let deadPort = try LoopbackPort.free()
         let site = """
                 # \(Self.marker)
                 reverse_proxy 127.0.0.1:\(deadPort) {
@@ -290,7 +291,7 @@ struct StackFixTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(name)
         try source.write(to: file, atomically: true, encoding: .utf8)
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let (executable, arguments) = command(directory, file.path, port)
         let server = try await ChildServer.start(name, executable: executable, arguments: arguments, port: port, directory: directory)
         return try await running(server) { try await body(port) }
@@ -310,7 +311,7 @@ struct StackFixTests {
 
     /// A Python upstream from the repository on a free port.
     static func withUpstream(_ path: String, _ body: (Int) async throws -> Void) async throws {
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let server = try await ChildServer.start(
             "upstream", executable: "/usr/bin/env",
             arguments: ["python3", ExportHarness.repositoryRoot.appendingPathComponent(path).path, String(port)],
@@ -324,7 +325,7 @@ struct StackFixTests {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ExportHarness.Failure(description: "nginx is not installed: apt-get install nginx-light (Scripts/test.sh does)")
         }
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let directory = try ExportHarness.temporaryDirectory("stackfix-nginx")
         defer { try? FileManager.default.removeItem(at: directory) }
         let version = try await ExportHarness.run(URL(fileURLWithPath: executable), ["-V"])
@@ -366,7 +367,7 @@ struct StackFixTests {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ExportHarness.Failure(description: "caddy is not installed: apt-get install caddy (Scripts/test.sh does)")
         }
-        let port = try ExportHarness.freePort()
+        let port = try LoopbackPort.free()
         let directory = try ExportHarness.temporaryDirectory("stackfix-caddy")
         defer { try? FileManager.default.removeItem(at: directory) }
         let caddyfile = """

@@ -29,7 +29,7 @@ extension LocalServer {
     static func vaporDemo(policy: CORSPolicy) async throws -> UpstreamServer {
         var lastError = "it never listened"
         for _ in 0..<3 {
-            let port = try NginxCache.freePort()
+            let port = try LoopbackPort.free()
             let ended = NIOLockedValueBox<String?>(nil)
             let task = Task {
                 do {
@@ -42,7 +42,7 @@ extension LocalServer {
             }
             let start = ContinuousClock.now
             while ContinuousClock.now - start < hangLimit {
-                if NginxCache.accepts(port: port) { return UpstreamServer(name: "demo API on Vapor", port: port, task: task) }
+                if LoopbackPort.accepts(port) { return UpstreamServer(name: "demo API on Vapor", port: port, task: task) }
                 if let failure = ended.withLockedValue({ $0 }) {
                     lastError = failure
                     break

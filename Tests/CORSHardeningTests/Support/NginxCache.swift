@@ -1,4 +1,5 @@
 import Foundation
+import CORSTestSupport
 
 /// Debian's nginx (nginx-light) as a shared HTTP cache in front of an upstream on 127.0.0.1, run
 /// as a child process in the foreground with its own prefix, configuration, cache and temporary
@@ -40,7 +41,7 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
         var lastError = ""
         // A free port is known only until someone else takes it: retry on a lost race.
         for _ in 0..<3 {
-            let port = try freePort()
+            let port = try LoopbackPort.free()
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cors-nginx-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let configuration = directory.appendingPathComponent("nginx.conf")
@@ -115,7 +116,7 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
         let start = ContinuousClock.now
         while ContinuousClock.now - start < hangLimit {
             guard process.isRunning else { return false }
-            if Self.accepts(port: port) { return true }
+            if LoopbackPort.accepts(port) { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
@@ -174,43 +175,5 @@ final class NginxCache: @unchecked Sendable {  // `process` is only asked isRunn
         process.waitUntilExit()
         try? output.close()
         return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-    }
-
-    // MARK: Sockets
-
-    /// A port nothing listens on at the moment of asking.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HangError(description: "socket() failed") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw HangError(description: "bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 }
