@@ -183,6 +183,27 @@ final class UpgradeOriginCheckHandler: ChannelInboundHandler, RemovableChannelHa
         }
     }
 
+    /// A request head the decoder refuses (larger than its limits, malformed) before any request
+    /// reached the upgrade negotiation: answered 400 and closed, as Hummingbird's plain HTTP/1
+    /// server does. hummingbird-websocket 2.8.1 turns its own error handling off and adds the
+    /// idle timeout only once negotiation is over, so without this such a connection would stay
+    /// open, with everything the client sent, for as long as the client likes.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError, case .waitingForHead = state else {
+            context.fireErrorCaught(error)
+            return
+        }
+        state = .done
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: "0")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
     /// Ends the connection once the answer is written. The upgrade handler closes it on
     /// `inputClosed` and reports that as the client going away, which Hummingbird does not log as
     /// an error (closing the channel from here would).
