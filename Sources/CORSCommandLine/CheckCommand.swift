@@ -23,6 +23,13 @@ struct CheckCommand: AsyncParsableCommand {
             the answers, or named with --stack), then the header, a swift-cors CORSPolicy setting \
             and FastAPI's CORSMiddleware. No cookie is sent or stored.
 
+            With --websocket (implied by a ws:// or wss:// URL), sends the upgrade a browser sends \
+            for new WebSocket(URL) from a page on ORIGIN instead, and explains the answer: accepted \
+            (101), or refused and why (an origin check that does not trust ORIGIN, authentication, \
+            no such route). WebSockets are not subject to CORS; only the server's Origin check \
+            protects them. -H may add Cookie and Sec-WebSocket-Protocol, the only fields a page's \
+            socket carries.
+
             Exit status: 0 allowed, 1 blocked, 2 bad usage or network failure.
             """
     )
@@ -53,6 +60,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "List every stack's fix, not only the detected stack's.")
     var verbose = false
 
+    @Flag(help: "Open a WebSocket instead of fetch: send new WebSocket(URL)'s upgrade from ORIGIN and explain the answer.")
+    var websocket = false
+
     @Flag(help: "Print one JSON document instead of the trace.")
     var json = false
 
@@ -77,6 +87,9 @@ struct CheckCommand: AsyncParsableCommand {
     ///   - exchanger: how requests reach the server; `nil` for the network, with ``timeout``.
     ///   - style: colours for the text output.
     func execute(using exchanger: (any HTTPExchanger)? = nil, style: TerminalStyle = .plain) async -> CheckCommandResult {
+        if isWebSocket {
+            return await executeWebSocket(using: exchanger, style: style)
+        }
         let request: PageRequest
         let timeout: Duration
         let browsers: [BrowserEngine]
@@ -108,6 +121,44 @@ struct CheckCommand: AsyncParsableCommand {
         report.engines = report.engineChecks(browsers)
         let output = json ? CheckJSONRenderer.render(report) : CheckTextRenderer(style: style).render(report)
         return CheckCommandResult(report: report, output: output, errorLine: nil, exitCode: report.exitCode)
+    }
+
+    /// Whether the check opens a WebSocket: `--websocket`, or a `ws:` or `wss:` URL.
+    var isWebSocket: Bool {
+        let scheme = url.lowercased()
+        return websocket || scheme.hasPrefix("ws://") || scheme.hasPrefix("wss://")
+    }
+
+    /// `--websocket`: the upgrade of `new WebSocket(url)` from a page on `origin`.
+    func executeWebSocket(using exchanger: (any HTTPExchanger)?, style: TerminalStyle) async -> CheckCommandResult {
+        let request: WebSocketCheckRequest
+        let timeout: Duration
+        let stackOverride: ServerStack?
+        do throws(ToolFailure) {
+            guard method.uppercased() == "GET" else {
+                throw ToolFailure("invalid --method '\(Self.printable(method))' with --websocket: a WebSocket upgrade is always GET")
+            }
+            guard browser == "chromium" else {
+                throw ToolFailure("--browser does not apply to --websocket: every engine sends the same upgrade and none applies CORS to it")
+            }
+            var fields: [HTTPField] = []
+            for header in headers { fields.append(try Self.parseHeader(header)) }
+            request = try WebSocketCheckRequest(url: url, origin: origin, headers: fields)
+            timeout = try validatedTimeout()
+            stackOverride = try validatedStack()
+        } catch {
+            return CheckCommandResult(errorLine: error.description)
+        }
+        let runner = WebSocketCheckRunner(
+            exchanger: exchanger ?? RawHTTPExchanger(timeout: timeout), stackOverride: stackOverride, verbose: verbose)
+        let report: WebSocketCheckReport
+        do {
+            report = try await runner.run(request)
+        } catch {
+            return CheckCommandResult(errorLine: error.description)
+        }
+        let output = json ? WebSocketCheckRendering.json(report).rendered() : WebSocketCheckRendering.text(report, style: style)
+        return CheckCommandResult(webSocketReport: report, output: output, errorLine: nil, exitCode: report.exitCode)
     }
 
     /// The request the page's script makes, from the arguments.
@@ -177,10 +228,12 @@ struct CheckCommand: AsyncParsableCommand {
 struct CheckCommandResult: Sendable {
     /// The report, unless the arguments were invalid or the network failed.
     var report: CheckReport?
+    /// The `--websocket` report, unless the arguments were invalid or the network failed.
+    var webSocketReport: WebSocketCheckReport?
     /// What goes to standard output: the text trace or the JSON document.
     var output: String = ""
     /// The one line for standard error (after `cors: `), when the status is 2.
     var errorLine: String?
-    /// 0 allowed, 1 blocked, 2 bad usage or network failure.
+    /// 0 allowed (or the socket accepted), 1 blocked (or refused), 2 bad usage or network failure.
     var exitCode: Int32 = 2
 }

@@ -16,6 +16,12 @@ struct ScanCommand: AsyncParsableCommand {
             origin gets a credentialed read AND cookies are sent cross-site or Authorization is allowed) \
             and breakage (what blocks your own frontend).
 
+            Only on routes you name, because they open a socket and really submit a form: \
+            --websocket PATH tries a WebSocket upgrade from an origin nobody trusts \
+            (websocket-origin when it gets 101), and --state-changing METHOD:PATH sends the form \
+            a page on another site can submit (csrf-unprotected when it reaches the route, not \
+            403); --cookie sends a session along, as the victim's browser would.
+
             Exit status: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or unreachable target.
             """
     )
@@ -56,11 +62,43 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT:ADDRESS — connect to ADDRESS for HOST:PORT while sending HOST, as curl does (repeatable).")
     var resolve: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "A WebSocket endpoint of each target to try an upgrade on from an untrusted origin (repeatable), e.g. /ws.",
+            valueName: "path"))
+    var websocket: [String] = []
+
+    @Option(
+        name: .customLong("state-changing"),
+        help: ArgumentHelp(
+            "A state-changing route of each target to send a cross-site form to (repeatable), e.g. POST:/transfer. The route runs if it is unprotected.",
+            valueName: "METHOD:PATH"))
+    var stateChanging: [StateChangingRoute] = []
+
+    @Option(help: ArgumentHelp("A Cookie header to send with --websocket and --state-changing probes, as a logged-in victim's browser would, e.g. 'session=…'.", valueName: "cookie"))
+    var cookie: String?
+
+    /// The routes the guard probes go to.
+    var routes: ScanRoutes {
+        ScanRoutes(webSocketPaths: websocket, stateChanging: stateChanging, cookie: cookie)
+    }
+
     func validate() throws {
         guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency must be from 1 to 64.") }
         guard rate > 0 else { throw ValidationError("--rate must be positive.") }
         guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be from 0 to 300 seconds.") }
-        guard maxRequests >= 10 else { throw ValidationError("--max-requests must be at least 10.") }
+        guard maxRequests >= 10 + routes.maximumRequests else {
+            throw ValidationError("--max-requests must be at least 10, plus 2 per --websocket and 1 per --state-changing.")
+        }
+        for path in websocket where !ScanRoutes.isPath(path) {
+            throw ValidationError("--websocket \(path) is not a path (it starts with /, without spaces).")
+        }
+        if let cookie, cookie.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw ValidationError("--cookie contains a control character.")
+        }
+        if cookie != nil && routes.isEmpty {
+            throw ValidationError("--cookie is sent only by the --websocket and --state-changing probes: name a route.")
+        }
         if urls.isEmpty && input == nil { throw ValidationError("Give at least one URL, or --input FILE.") }
     }
 
@@ -81,7 +119,10 @@ struct ScanCommand: AsyncParsableCommand {
         ) { client in
             let scanner = TargetScanner(
                 exchanger: client, throttle: throttle, trustedOrigins: trustedOrigins, maximumRequests: maxRequests,
-                generator: ProbeGenerator(token: token))
+                generator: ProbeGenerator(token: token),
+                guardProbes: GuardProbes(
+                    routes: routes, exchanger: RawHTTPExchanger(timeout: .milliseconds(Int64(timeout * 1000)), dnsOverride: overrides),
+                    throttle: throttle, token: token))
             return await Self.scanAll(targets, scanner: scanner, concurrency: concurrency, showsProgress: showsProgress)
         }
 

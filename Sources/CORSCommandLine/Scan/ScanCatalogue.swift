@@ -166,6 +166,8 @@ enum ScanCatalogue {
         case .cachePoisoningRisk: "A shared cache serves one origin's Access-Control-Allow-Origin to another"
         case .preflightWithoutCORS: "Preflight answered without CORS headers"
         case .missingCORSOnError: "Error responses lack the CORS headers"
+        case .websocketOrigin: "A WebSocket accepts upgrades from any origin"
+        case .csrfUnprotected: "A state-changing route accepts cross-site form submissions"
         case .wildcard: "Access-Control-Allow-Origin: *"
         case .wildcardWithCredentials: "Access-Control-Allow-Origin: * with credentials"
         case .missingVaryOrigin: "Dynamic Access-Control-Allow-Origin without Vary: Origin"

@@ -38,6 +38,10 @@ enum ScanFindingCode: String, Sendable, Hashable, Codable, CaseIterable {
     case preflightNotOK = "preflight-not-ok"
     case preflightWithoutCORS = "preflight-without-cors"
     case missingCORSOnError = "missing-cors-on-error"
+    /// With `--websocket PATH`: an upgrade from an untrusted origin got 101 (CWE-1385).
+    case websocketOrigin = "websocket-origin"
+    /// With `--state-changing METHOD:PATH`: a cross-site form reached the route (CWE-352).
+    case csrfUnprotected = "csrf-unprotected"
 
     /// Which axis the class is rated on.
     var axis: ScanAxis {

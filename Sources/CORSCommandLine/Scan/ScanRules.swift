@@ -13,6 +13,8 @@ enum ScanRules {
             ["CWE-942", "CWE-346"]
         case .wildcard, .wildcardWithCredentials: ["CWE-942"]
         case .crlfInjection: ["CWE-113"]
+        case .websocketOrigin: ["CWE-1385", "CWE-346"]
+        case .csrfUnprotected: ["CWE-352"]
         case .cachePoisoningRisk, .missingVaryOrigin: ["CWE-346"]
         case .invalidAllowOrigin, .preflightRedirect, .preflightNotOK, .preflightWithoutCORS, .missingCORSOnError: []
         }
@@ -108,6 +110,12 @@ enum ScanRules {
         case .preflightWithoutCORS:
             meaning = "The preflight is answered 2xx without CORS headers while actual requests carry them: the framework answered OPTIONS before the CORS layer."
             fix = "Mount the CORS layer for the whole application, OPTIONS included."
+        case .websocketOrigin:
+            meaning = "A WebSocket endpoint accepts upgrades from an origin nobody trusts. WebSockets are not subject to CORS and browsers send cookies with the upgrade, so any site can open the socket as the user (cross-site WebSocket hijacking)."
+            fix = "Check the Origin of every upgrade against the trusted origins and answer others 403 before upgrading (swift-cors: `WebSocketOriginGuard`)."
+        case .csrfUnprotected:
+            meaning = "A state-changing route accepts a cross-site form submission (`Origin` of another site, `Sec-Fetch-Site: cross-site`). CORS only hides the answer; the side effect happens (cross-site request forgery)."
+            fix = "Refuse unsafe methods from other sites with 403: Go's `CrossOriginProtection` algorithm on `Sec-Fetch-Site` and `Origin` (swift-cors: `CrossOriginProtection`), or the framework's CSRF tokens."
         case .missingCORSOnError:
             meaning = "Error responses (404, 405, 400/422) lack the CORS headers that successful ones carry, so the frontend sees a CORS error instead of the error."
             fix = "Add the CORS headers to error responses too (nginx: `add_header … always`)."

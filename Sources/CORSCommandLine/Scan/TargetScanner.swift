@@ -99,6 +99,9 @@ struct TargetScanner: Sendable {
     var trustedOrigins: [String]
     var maximumRequests: Int
     var generator: ProbeGenerator
+    /// The probes of the routes the user named (`--websocket`, `--state-changing`), sent last
+    /// with the requests reserved for them; none by default.
+    var guardProbes: GuardProbes? = nil
 
     /// Methods a frontend sends with a preflight, most telling first.
     static let preflightedMethods = ["PUT", "PATCH", "DELETE", "POST"]
@@ -108,13 +111,15 @@ struct TargetScanner: Sendable {
         var observations: [Observation] = []
         let token = generator.token
         let probeHeader = "x-cors-probe-\(token)"
+        // The routes the user named keep their requests, whatever the origin probes need.
+        let originProbeBudget = maximumRequests - (guardProbes?.routes.maximumRequests ?? 0)
 
         func send(
             _ kind: Observation.Kind, _ purpose: Observation.Purpose, origin: String?, probe: Probe? = nil, trusted: Bool,
             method: HTTPRequest.Method = .get, path: String? = nil, requestedMethod: String? = nil,
             requestedHeaders: String? = nil, extra: HTTPFields = [:]
         ) async throws(HTTPExchangeError) -> Observation? {
-            guard report.requests < maximumRequests else { return nil }
+            guard report.requests < originProbeBudget else { return nil }
             var fields = HTTPFields()
             if let origin { fields[.origin] = origin }
             fields[.accept] = "*/*"
@@ -225,7 +230,7 @@ struct TargetScanner: Sendable {
         var probesSkipped = 0
         for probe in generator.probes(for: target, trusted: trusted) {
             let pair = probe.code != .hostingPlatformOrigin
-            guard report.requests + (pair ? 2 : 1) <= maximumRequests else {
+            guard report.requests + (pair ? 2 : 1) <= originProbeBudget else {
                 probesSkipped += 1
                 continue
             }
@@ -253,6 +258,15 @@ struct TargetScanner: Sendable {
         report.findings = judge.findings()
         report.notes += judge.notes()
         report.stack = judge.detection.stack == nil ? nil : judge.detection.summary
+        if let guardProbes, !guardProbes.routes.isEmpty {
+            let guarded = await guardProbes.run(
+                target: target, trusted: trusted.first?.origin, detection: judge.detection, budget: maximumRequests - report.requests)
+            report.requests += guarded.requests
+            report.notes += guarded.notes
+            // Most severe first, the order within a severity kept.
+            report.findings = (report.findings + guarded.findings).enumerated()
+                .sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
+        }
         return report
     }
 
