@@ -179,6 +179,29 @@ struct GuardProbeTests {
         }
     }
 
+    @Test("cors demo --framework vapor with its guards on: neither class; check --websocket names the origin guard's refusal")
+    func guardedVaporDemo() async throws {
+        let port = try DemoReloadTests.freePort()
+        let server = Task { try await runVaporDemoAPI(policy: .tutorial, host: "127.0.0.1", port: port) }
+        defer { server.cancel() }
+        try await DemoReloadTests.waitUntilServing(port: port)
+        let scan = try await Self.scan(
+            "http://127.0.0.1:\(port)/me", trusted: Self.demoTrusted, Self.routes + ["--cookie", "session=alice"])
+        #expect(scan.status == 0, "\(scan.output)")
+        #expect(scan.summary == [])
+        #expect(!scan.notes.contains { $0.contains("/ws") || $0.contains("/transfer") }, "\(scan.notes)")
+
+        let refused = try await runCheck(["ws://127.0.0.1:\(port)/ws", "--origin", "https://evil.example"])
+        #expect(refused.exitCode == 1)
+        let lines = Self.lines(refused)
+        #expect(lines.contains("Verdict: REFUSED — origin-not-trusted (403)"), "\(refused.output)")
+        #expect(lines.contains("      body: Forbidden: WebSocket upgrade refused (the origin is not trusted)"), "\(refused.output)")
+        let accepted = try await runCheck(["ws://127.0.0.1:\(port)/ws", "--origin", Self.demoTrusted])
+        #expect(accepted.exitCode == 0, "\(accepted.output)")
+        server.cancel()
+        _ = await server.result
+    }
+
     @Test("--max-requests holds with the route probes, which keep their requests; --rate paces them too")
     func boundsHold() async throws {
         try await Self.withOpenVapor { port in
