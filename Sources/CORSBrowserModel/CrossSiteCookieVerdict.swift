@@ -38,6 +38,16 @@ public struct CrossSiteCookieVerdict: Sendable, Hashable, CustomStringConvertibl
     }
 }
 
+/// Where the response that set a cookie was loaded: it decides which jar (or partition) the
+/// cookie lands in, and so whether a later credentialed cross-site request carries it.
+public enum CookieSettingContext: String, Sendable, Hashable, CaseIterable {
+    /// The response to a credentialed cross-site `fetch`/`XMLHttpRequest` from the page, the
+    /// exchange `cors check` sees (a login call from the page to the API).
+    case crossSiteRequest = "cross-site request"
+    /// A top-level visit of the API's own site (the user logged in there directly).
+    case topLevelVisit = "top-level visit"
+}
+
 extension SetCookie {
     /// Chromium's verdict for a credentialed cross-site fetch (reference 1.9).
     public var crossSiteVerdict: CrossSiteCookieVerdict {
@@ -75,5 +85,23 @@ extension SetCookie {
                     + partition
             )
         }
+    }
+}
+
+extension SetCookie {
+    /// The rejection of a `Secure` cookie set over plain http: Chromium and Firefox accept it
+    /// from a loopback host (potentially trustworthy), WebKit only from https (measured:
+    /// Chromium 156 and Firefox 153 store `Secure` cookies from http://127.0.0.1, WebKitGTK 2.50
+    /// does not).
+    func insecureTransportRejection(_ url: WebURL?, loopbackCounts: Bool) -> CrossSiteCookieVerdict? {
+        guard isSecure, let url, url.scheme != "https" else { return nil }
+        if loopbackCounts && url.isPotentiallyTrustworthy { return nil }
+        return CrossSiteCookieVerdict(
+            outcome: .rejected,
+            explanation:
+                loopbackCounts
+                ? "The cookie is Secure but came over plain http from a host that is not loopback, so the browser ignores it. Serve the API over https."
+                : "The cookie is Secure but came over plain http, and WebKit stores Secure cookies only from https, even from localhost or 127.0.0.1 (Chrome and Firefox accept them from loopback). Serve the API over https."
+        )
     }
 }

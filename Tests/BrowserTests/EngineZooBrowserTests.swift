@@ -1,3 +1,4 @@
+import CORSBrowserModel
 import Foundation
 import Testing
 
@@ -23,6 +24,9 @@ struct EngineZooBrowserTests {
 
         @Test("HAR of a session, from DevTools Network events", .timeLimit(.minutes(3)))
         func har() async throws { try await EngineZoo.checkHAR() }
+
+        @Test("cross-site cookies", .timeLimit(.minutes(2)))
+        func crossSiteCookies() async throws { try await EngineZoo.checkCrossSiteCookies() }
     }
 
     @Suite("Firefox", .enabled(if: EngineBinaries.runFirefox, EngineBinaries.firefoxMissing), .runningEngine(.firefox))
@@ -35,6 +39,9 @@ struct EngineZooBrowserTests {
 
         @Test("HAR of a session, from BiDi network events", .timeLimit(.minutes(3)))
         func har() async throws { try await EngineZoo.checkHAR() }
+
+        @Test("cross-site cookies", .timeLimit(.minutes(2)))
+        func crossSiteCookies() async throws { try await EngineZoo.checkCrossSiteCookies() }
     }
 
     @Suite("WebKit", .enabled(if: EngineBinaries.runWebKit, EngineBinaries.webKitMissing), .runningEngine(.webkit))
@@ -44,6 +51,9 @@ struct EngineZooBrowserTests {
 
         @Test("preflight cache", .timeLimit(.minutes(3)), arguments: PreflightCacheCase.all)
         func preflightCache(_ cacheCase: PreflightCacheCase) async throws { try await EngineZoo.check(cacheCase) }
+
+        @Test("cross-site cookies", .timeLimit(.minutes(2)))
+        func crossSiteCookies() async throws { try await EngineZoo.checkCrossSiteCookies() }
     }
 }
 
@@ -118,6 +128,31 @@ enum EngineZoo {
             "no \(engine) entry for \(cacheCase.id) in Tests/EngineFixtures/preflight-cache.json: run with CORS_RECORD_ENGINE_FIXTURES=1. Measured: \(measured)",
             sourceLocation: sourceLocation)
         #expect(measured == expected, "\(engine) on \(cacheCase.id): measured \(measured), recorded \(expected)", sourceLocation: sourceLocation)
+    }
+
+    /// Runs ``CrossSiteCookieScenario`` and compares the cookies that reached the API with
+    /// `Tests/EngineFixtures/cross-site-cookies.json` (or records them), and with what the
+    /// engine's profile predicts for each cookie (``CrossSiteCookieScenario/mispredictions(_:_:)``).
+    static func checkCrossSiteCookies(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let environment = try #require(EngineZooEnvironment.current, "the suite trait starts the servers")
+        let running = try #require(RunningEngine.current, "the suite trait starts the engine")
+        let engine = running.engine
+        let measured = try await CrossSiteCookieScenario.run(in: running, pageOrigin: environment.hosts.pageOrigin)
+        print("[engine zoo] \(engine) cross-site cookies: \(measured)")
+        let profile = try #require(BrowserEngine(rawValue: engine.rawValue)).profile
+        let mispredictions = CrossSiteCookieScenario.mispredictions(profile, measured)
+        #expect(mispredictions.isEmpty, "\(engine): the profile's cookie verdicts differ from the engine: \(mispredictions)", sourceLocation: sourceLocation)
+
+        let fixture = EngineFixtures.crossSiteCookies
+        if fixture.isRecording {
+            try fixture.record(CrossSiteCookieScenario.caseID, engine, measured)
+            return
+        }
+        let expected = try #require(
+            try fixture.expected(CrossSiteCookieScenario.caseID, engine),
+            "no \(engine) entry in Tests/EngineFixtures/cross-site-cookies.json: run with CORS_RECORD_ENGINE_FIXTURES=1. Measured: \(measured)",
+            sourceLocation: sourceLocation)
+        #expect(measured == expected, "\(engine) cross-site cookies: measured \(measured), recorded \(expected)", sourceLocation: sourceLocation)
     }
 
     /// The zoo cases in the recorded HAR files: allowed and blocked, simple and preflighted.

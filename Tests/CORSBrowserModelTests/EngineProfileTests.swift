@@ -117,16 +117,33 @@ struct EngineProfileTests {
         #expect([nil, "100000", "3600", "abc", "-1", "+5", "0"].map { webkit.lifetime(headerValue: $0) } == [5, 600, 600, 5, 0, 5, 0])
     }
 
-    @Test("A SameSite=None; Secure session cookie: Chrome sends it, Firefox from its partition, Safari blocks it")
+    @Test("A session cookie set by a cross-site answer: Chrome sends it, Firefox from its partition, Safari does not store it")
     func cookies() {
         let cookie = SetCookie(parsing: "session=abc; Path=/; Secure; HttpOnly; SameSite=None")
         #expect(BrowserEngine.chromium.profile.crossSiteCookieVerdict(for: cookie).outcome == .sentCrossSite)
         #expect(BrowserEngine.firefox.profile.crossSiteCookieVerdict(for: cookie).outcome == .sentCrossSite)
-        #expect(BrowserEngine.firefox.profile.crossSiteCookieVerdict(for: cookie).explanation.contains("partitioned"))
-        #expect(BrowserEngine.webkit.profile.crossSiteCookieVerdict(for: cookie).outcome == .notSentCrossSite)
+        #expect(BrowserEngine.firefox.profile.crossSiteCookieVerdict(for: cookie).explanation.contains("Total Cookie Protection"))
+        #expect(BrowserEngine.webkit.profile.crossSiteCookieVerdict(for: cookie).outcome == .rejected)
         let defaultCookie = SetCookie(parsing: "session=abc")
-        #expect(BrowserEngine.chromium.profile.crossSiteCookieVerdict(for: defaultCookie).outcome == .notSentCrossSite)
+        #expect(BrowserEngine.chromium.profile.crossSiteCookieVerdict(for: defaultCookie).outcome == .rejected)
         #expect(BrowserEngine.firefox.profile.crossSiteCookieVerdict(for: defaultCookie).outcome == .sentCrossSite)
+    }
+
+    @Test("A session cookie the user got by visiting the API's site: Chrome sends it, Firefox keeps it home, WebKitGTK sends even a SameSite-less one")
+    func visitCookies() {
+        let secure = SetCookie(parsing: "session=abc; Path=/; Secure; SameSite=None")
+        let plain = SetCookie(parsing: "session=abc; Path=/")
+        let lax = SetCookie(parsing: "session=abc; Path=/; Secure; SameSite=Lax")
+        let outcomes = { (engine: BrowserEngine) in
+            [secure, plain, lax].map { engine.profile.crossSiteCookieVerdict(for: $0, setIn: .topLevelVisit).outcome }
+        }
+        #expect(outcomes(.chromium) == [.sentCrossSite, .notSentCrossSite, .notSentCrossSite])
+        #expect(outcomes(.firefox) == [.notSentCrossSite, .notSentCrossSite, .notSentCrossSite])
+        #expect(outcomes(.webkit) == [.sentCrossSite, .sentCrossSite, .notSentCrossSite])
+        // WebKit keeps SameSite=None without Secure; Chromium and Firefox refuse it.
+        let insecureNone = SetCookie(parsing: "session=abc; SameSite=None")
+        #expect(BrowserEngine.webkit.profile.crossSiteCookieVerdict(for: insecureNone, setIn: .topLevelVisit).outcome == .sentCrossSite)
+        #expect(BrowserEngine.firefox.profile.crossSiteCookieVerdict(for: insecureNone, setIn: .topLevelVisit).outcome == .rejected)
     }
 
     @Test("Every catalogue line reads back as the same message with the same values")

@@ -100,7 +100,7 @@ struct CheckBrowserTests {
         let webkit = try #require(engines["webkit"] as? [String: Any])
         #expect(webkit["verdict"] as? String == "allowed")
         let cookies = try #require(webkit["cookies"] as? [[String: Any]])
-        #expect(cookies.first?["outcome"] as? String == "not-sent-cross-site")
+        #expect(cookies.first?["outcome"] as? String == "rejected")
         let firefox = try #require(engines["firefox"] as? [String: Any])
         #expect((firefox["cookies"] as? [[String: Any]])?.first?["outcome"] as? String == "sent-cross-site")
         #expect(checkTopLevelKeys(result.output).contains("engines"))

@@ -30,12 +30,29 @@ public protocol EngineProfile: Sendable {
     /// The reason the engine reports for a blocked exchange, and its console lines.
     func report(_ exchange: BlockedExchange) -> EngineReport
 
-    /// Whether the engine sends `cookie` with a credentialed cross-site request.
-    func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict
+    /// Whether the engine stores `cookie`, set by the response from `url` (`nil`: an https URL)
+    /// loaded in `context`, and sends it with a later credentialed cross-site request from the
+    /// page (measured in each engine: `Tests/EngineFixtures/cross-site-cookies.json`).
+    func crossSiteCookieVerdict(
+        for cookie: SetCookie, setIn context: CookieSettingContext, by url: WebURL?
+    ) -> CrossSiteCookieVerdict
 
     /// The console lines for a request that failed with a network error rather than a CORS
     /// rule (Chromium prints none for these).
     func networkErrorLines(_ error: NetworkError, request: PageRequest) -> [String]
+}
+
+extension EngineProfile {
+    /// Whether the engine sends `cookie`, set by the response to a credentialed cross-site
+    /// request, with the next such request: the exchange `cors check` sees.
+    public func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict {
+        crossSiteCookieVerdict(for: cookie, setIn: .crossSiteRequest, by: nil)
+    }
+
+    /// ``crossSiteCookieVerdict(for:setIn:by:)`` for a cookie set over https.
+    public func crossSiteCookieVerdict(for cookie: SetCookie, setIn context: CookieSettingContext) -> CrossSiteCookieVerdict {
+        crossSiteCookieVerdict(for: cookie, setIn: context, by: nil)
+    }
 }
 
 extension EngineProfile {

@@ -93,21 +93,39 @@ public struct FirefoxProfile: EngineProfile {
         return [message("CORSAllowHeaderFromPreflightDeprecation").render([.url: request.url.serialized])]
     }
 
-    public func crossSiteCookieVerdict(for cookie: SetCookie) -> CrossSiteCookieVerdict {
-        let chromium = cookie.crossSiteVerdict
-        if chromium.outcome == .rejected { return chromium }
-        switch cookie.sameSite {
-        case .lax?, .strict?:
+    // Measured on Firefox 153 (Tests/EngineFixtures/cross-site-cookies.json): Total Cookie
+    // Protection keeps a jar per top-level site, so a cross-site fetch from a page carries only
+    // the cookies the API set in answers to that page's site; a cookie set on a visit of the
+    // API's own site stays home, even SameSite=None; Secure. No Lax default; SameSite=None needs
+    // Secure; Secure is accepted from http://127.0.0.1.
+    public func crossSiteCookieVerdict(
+        for cookie: SetCookie, setIn context: CookieSettingContext, by url: WebURL?
+    ) -> CrossSiteCookieVerdict {
+        let generic = cookie.crossSiteVerdict
+        if generic.outcome == .rejected { return generic }
+        if let rejected = cookie.insecureTransportRejection(url, loopbackCounts: true) { return rejected }
+        switch context {
+        case .topLevelVisit:
             return CrossSiteCookieVerdict(
                 outcome: .notSentCrossSite,
                 explanation:
-                    "SameSite=\(cookie.sameSite!.rawValue) cookies are not sent with cross-site fetch or XMLHttpRequest requests.")
-        case .none?, nil:
-            return CrossSiteCookieVerdict(
-                outcome: .sentCrossSite,
-                explanation:
-                    "Firefox sends it, but from a partitioned jar (Total Cookie Protection): only a cookie the API set while embedded under the same top-level site goes along, not one set when the user visited the API's site directly."
-                    + (cookie.sameSite == nil ? " Firefox does not apply Chrome's Lax default to a cookie without SameSite." : ""))
+                    "Firefox keeps a cookie jar per top-level site (Total Cookie Protection): a cookie set while the user visited the API's own site stays in that site's jar, and a credentialed request from another site's page does not carry it, whatever its SameSite. Set the cookie in the answer to a request from the page itself, or use the Storage Access API."
+            )
+        case .crossSiteRequest:
+            switch cookie.sameSite {
+            case .lax?, .strict?:
+                return CrossSiteCookieVerdict(
+                    outcome: .rejected,
+                    explanation:
+                        "Firefox refuses a SameSite=\(cookie.sameSite!.rawValue) cookie from a cross-site response (\"rejected because it is in a cross-site context and its SameSite is Lax or Strict\"), so it never goes back. Set 'SameSite=None; Secure' for a cross-site API."
+                )
+            case .none?, nil:
+                return CrossSiteCookieVerdict(
+                    outcome: .sentCrossSite,
+                    explanation:
+                        "Firefox stores it in the jar of the calling page's site (Total Cookie Protection) and sends it back from pages of that site only; the user's cookies from visiting the API's site directly are not sent."
+                        + (cookie.sameSite == nil ? " Firefox does not apply Chrome's Lax default to a cookie without SameSite." : ""))
+            }
         }
     }
 

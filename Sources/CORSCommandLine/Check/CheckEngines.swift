@@ -94,21 +94,24 @@ extension CheckReport {
                 preflightCacheSeconds: passedPreflight.map {
                     profile.preflightCache.lifetime(headerValue: $0.response.headerFields.combinedValue(of: .accessControlMaxAge))
                 },
-                cookies: cookieValues.map { EngineCheck.Cookie(name: $0.name, verdict: profile.crossSiteCookieVerdict(for: $0)) },
+                cookies: cookieValues.map { cookie, url in
+                    EngineCheck.Cookie(
+                        name: cookie.name, verdict: profile.crossSiteCookieVerdict(for: cookie, setIn: .crossSiteRequest, by: url))
+                },
                 notes: notes)
         }
     }
 
     /// The cookies set by responses to a credentialed request from another site, once each.
-    private var credentialedCrossSiteCookies: [SetCookie] {
+    private var credentialedCrossSiteCookies: [(SetCookie, WebURL)] {
         guard request.credentials == .include, request.isCrossOrigin else { return [] }
         var seen = Set<String>()
-        var cookies: [SetCookie] = []
+        var cookies: [(SetCookie, WebURL)] = []
         for step in steps where step.kind == .actual {
             guard !CheckAdvisor.isSameSite(page: request.origin, url: step.plan.request.url) else { continue }
             for value in step.response.headerFields[values: .setCookie] {
                 let cookie = SetCookie(parsing: value)
-                if seen.insert(cookie.name).inserted { cookies.append(cookie) }
+                if seen.insert(cookie.name).inserted { cookies.append((cookie, step.plan.request.url)) }
             }
         }
         return cookies
