@@ -15,8 +15,10 @@ sudo_cmd=()
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
-# Real servers running `cors export` output (ExportConformanceTests): Caddy, and Express with `cors`.
+# Real servers running `cors export` output (ExportConformanceTests): Caddy, Apache httpd, and
+# Express with `cors`.
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+[ -x /usr/sbin/apache2 ] || missing+=(apache2)
 [ -d /usr/share/nodejs/express ] || missing+=(nodejs node-express)
 [ -d /usr/share/nodejs/cors ] || missing+=(node-cors)
 command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || missing+=(firefox-esr)

@@ -3,7 +3,7 @@
 /// to every response, HTTP errors and unhandled exceptions included.
 struct AiohttpStack: StackDialect {
     var displayName: String { "aiohttp" }
-    var verification: String? { nil }
+    var verification: String? { "verified with aiohttp (PyPI) by ExportConformanceTests/aiohttp" }
 
     func export(_ model: PolicyExportModel, endpoints: ExportEndpoints) -> StackExport {
         let configuration = """
@@ -40,7 +40,7 @@ struct AiohttpStack: StackDialect {
                     response.headers.add(name, value)
                 return response
             """
-        return StackExport(stack: .aiohttp, configuration: configuration, warnings: model.commonWarnings, verification: nil)
+        return StackExport(stack: .aiohttp, configuration: configuration, warnings: model.commonWarnings, verification: verification)
     }
 
     func evidence(in response: StackResponse) -> [String] {

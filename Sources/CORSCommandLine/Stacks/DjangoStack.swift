@@ -3,7 +3,7 @@
 /// application in `wsgi.py`, which sees every response, 500s included.
 struct DjangoStack: StackDialect {
     var displayName: String { "Django (django-cors-headers)" }
-    var verification: String? { nil }
+    var verification: String? { "verified with Django (PyPI, runserver) by ExportConformanceTests/django" }
 
     func export(_ model: PolicyExportModel, endpoints: ExportEndpoints) -> StackExport {
         let configuration = """
@@ -16,7 +16,7 @@ struct DjangoStack: StackDialect {
 
             \(FlaskStack.wsgiMiddleware)
             """
-        return StackExport(stack: .django, configuration: configuration, warnings: model.commonWarnings, verification: nil)
+        return StackExport(stack: .django, configuration: configuration, warnings: model.commonWarnings, verification: verification)
     }
 
     func evidence(in response: StackResponse) -> [String] {

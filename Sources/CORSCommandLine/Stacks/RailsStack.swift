@@ -7,6 +7,9 @@ struct RailsStack: StackDialect {
     func export(_ model: PolicyExportModel, endpoints: ExportEndpoints) -> StackExport {
         var warnings = model.commonWarnings
         warnings.append("rack-cors answers a refused preflight with no CORS fields, not an ok status with the real lists")
+        if model.policy.allowPrivateNetwork {
+            warnings.append("rack-cors 1.1 has no Private Network Access option: the export leaves Access-Control-Allow-Private-Network out")
+        }
         func ruby(_ regex: String) -> String {
             "/\\A" + regex.dropFirst().dropLast().replacing("/", with: "\\/") + "\\z/"
         }

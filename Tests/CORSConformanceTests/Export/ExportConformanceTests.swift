@@ -11,8 +11,11 @@ import CORSTestSupport
 /// Field order is compared per name, not across names: Go's HTTP server (Caddy) writes fields
 /// sorted by name, and HTTP gives the order of distinct fields no meaning.
 ///
-/// Needs nginx-light and caddy (`Scripts/test.sh` installs them) and python3. Without them these
-/// tests fail; they never skip.
+/// `Vary` is compared as a list (elements in order, whitespace around commas free): Apache's core
+/// rewrites every `Vary` as `a,b`, and HTTP gives that whitespace no meaning.
+///
+/// Needs nginx-light, caddy and apache2 (`Scripts/test.sh` installs them) and python3. Without
+/// them these tests fail; they never skip.
 @Suite("cors export: the exports on the real servers answer the conformance table", .serialized)
 struct ExportConformanceTests {
     /// The policies a file can hold (the routed table is not one).
@@ -24,6 +27,10 @@ struct ExportConformanceTests {
         "flask": [
             "huge Access-Control-Request-Headers":
                 "Werkzeug's development server (Python's http.server) refuses a 100 kB field line with 431 before Flask runs"
+        ],
+        "django": [
+            "huge Access-Control-Request-Headers":
+                "Django's runserver (Python's http.server) refuses a 100 kB field line with 431 before Django runs"
         ],
     ]
 
@@ -45,6 +52,48 @@ struct ExportConformanceTests {
                 try await CaddyServer.with(policy, upstreamPort: upstream.port) { port in
                     try await Self.runTable(policy, stack: "caddy", port: port)
                 }
+            }
+        }
+    }
+
+    @Test("Apache httpd (Debian apache2): `apache2 -t` accepts the export, and Apache answers the table")
+    func apache() async throws {
+        for policy in Self.policies {
+            try await Upstream.with { upstream in
+                try await ApacheServer.with(policy, upstreamPort: upstream.port) { port in
+                    try await Self.runTable(policy, stack: "apache", port: port)
+                }
+            }
+        }
+    }
+
+    @Test("Django (PyPI, runserver): the exported WSGI wrapper answers the table")
+    func django() async throws {
+        for policy in Self.policies {
+            try await AppServer.with(policy, stack: "django", moduleName: "cors_policy.py") { directory, _, port in
+                let apps = ExportHarness.repositoryRoot.appendingPathComponent("Tests/Export")
+                return (
+                    "/usr/bin/env",
+                    [
+                        "PYTHONPATH=\(directory.path):\(apps.path)", "PYTHONDONTWRITEBYTECODE=1", AppServer.python(),
+                        apps.appendingPathComponent("django_app.py").path, String(port),
+                    ]
+                )
+            }
+        }
+    }
+
+    @Test("aiohttp (PyPI): the exported middleware answers the table")
+    func aiohttp() async throws {
+        for policy in Self.policies {
+            try await AppServer.with(policy, stack: "aiohttp", moduleName: "cors_policy.py") { directory, _, port in
+                (
+                    "/usr/bin/env",
+                    [
+                        "PYTHONPATH=\(directory.path)", "PYTHONDONTWRITEBYTECODE=1", AppServer.python(),
+                        ExportHarness.repositoryRoot.appendingPathComponent("Tests/Export/aiohttp_app.py").path, String(port),
+                    ]
+                )
             }
         }
     }
@@ -106,7 +155,8 @@ struct ExportConformanceTests {
             let expected = Observed(expected: testCase)
             let matches =
                 observed.status == expected.status && Self.byName(observed.cors) == Self.byName(expected.cors)
-                && observed.vary == expected.vary && (!testCase.isPreflight || observed.bodyIsEmpty)
+                && Self.elements(observed.vary) == Self.elements(expected.vary)
+                && (!testCase.isPreflight || observed.bodyIsEmpty)
             let comment = Comment(rawValue: "\(stack) \(policy) '\(testCase.name)': got \(observed), expected \(expected)")
             if let reason = knownDeviations[stack]?[testCase.name] {
                 withKnownIssue(Comment(rawValue: reason)) { #expect(matches, comment) }
@@ -114,6 +164,12 @@ struct ExportConformanceTests {
                 #expect(matches, comment)
             }
         }
+    }
+
+    /// A list field's elements, without the whitespace around its commas.
+    static func elements(_ list: String) -> [String] {
+        list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 
     /// Fields grouped by name (stable within a name), so that only the order across names is free.
@@ -188,6 +244,56 @@ enum NginxServer {
             let module = line.split(separator: " ").first.map { String($0.dropLast("_temp_path".count)) } ?? ""
             return module == "client_body" || module == "proxy" || version.error.contains("--http-\(module)-temp-path")
         }
+    }
+}
+
+/// Debian's apache2 with the exported `<VirtualHost>` included by a main configuration of its own
+/// (modules, `Listen`, pid, logs and runtime files in a temporary directory), in the foreground
+/// (`-X`, one process).
+enum ApacheServer {
+    static let executable = "/usr/sbin/apache2"
+    static let modules = "/usr/lib/apache2/modules"
+
+    static func with(_ policy: ConformancePolicy, upstreamPort: Int, _ body: (Int) async throws -> Void) async throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw ExportHarness.Failure(description: "apache2 is not installed: apt-get install apache2 (Scripts/test.sh does)")
+        }
+        let port = try LoopbackPort.free()
+        let directory = try ExportHarness.temporaryDirectory("apache")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let exported = try await ExportHarness.export(
+            policy, to: "apache", extra: ["--upstream", "http://127.0.0.1:\(upstreamPort)", "--listen", "127.0.0.1:\(port)"])
+        try exported.write(to: directory.appendingPathComponent("cors.conf"), atomically: true, encoding: .utf8)
+        let loads = [
+            ("mpm_event", "mod_mpm_event"), ("authz_core", "mod_authz_core"), ("alias", "mod_alias"), ("headers", "mod_headers"),
+            ("rewrite", "mod_rewrite"), ("proxy", "mod_proxy"), ("proxy_http", "mod_proxy_http"),
+        ].map { "LoadModule \($0.0)_module \(modules)/\($0.1).so" }
+        // As root, Apache insists on switching to an unprivileged user for its workers.
+        let user = getuid() == 0 ? "User nobody\nGroup nogroup\n" : ""
+        let main = """
+            ServerRoot \(directory.path)
+            \(loads.joined(separator: "\n"))
+            \(user)ServerName 127.0.0.1
+            Listen 127.0.0.1:\(port)
+            PidFile \(directory.path)/httpd.pid
+            DefaultRuntimeDir \(directory.path)
+            ErrorLog \(directory.path)/error.log
+            LogLevel warn
+            LimitRequestFieldSize 131072
+            Include \(directory.path)/cors.conf
+
+            """
+        let conf = directory.appendingPathComponent("httpd.conf")
+        try main.write(to: conf, atomically: true, encoding: .utf8)
+        let check = try await ExportHarness.run(URL(fileURLWithPath: executable), ["-t", "-f", conf.path])
+        try #require(check.status == 0, "apache2 -t: \(check.error)")
+        let server = try await ChildServer.start(
+            "apache2", executable: executable, arguments: ["-X", "-f", conf.path], port: port)
+        do { try await body(port) } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 }
 
