@@ -38,10 +38,26 @@ public struct ChromiumProfile: EngineProfile {
             source: "services/network/cors/preflight_controller.cc; measured on Chromium 156")
     }
 
+    /// Measured on Chromium 156 (`Tests/EngineFixtures/local-network-access.json`) with the page
+    /// declared public by `--ip-address-space-overrides=127.0.0.1:PORT=public`: with no
+    /// permission (headless Chromium shows no prompt) the request fails at once with
+    /// `corsError` `LocalNetworkAccessPermissionDenied` and "Permission was denied for this
+    /// request to access the `loopback` address space." — the server sees nothing, not even a
+    /// preflight. With the permission granted (CDP `Browser.grantPermissions`
+    /// `loopbackNetwork`) the request is an ordinary CORS request: the preflight carries no
+    /// `Access-Control-Request-Private-Network`. Not measured: a page that is not a secure
+    /// context (every page here is on a loopback host, which is one), and the prompt itself.
     public var localNetworkAccess: EngineBehaviour {
         EngineBehaviour(
-            "Since Chrome 142 a page on a public address that reaches a loopback or private address first asks the user (Local Network Access permission); only secure-context pages may ask, and no CORS header changes it.",
-            source: "blink-dev Intent to Ship: Local Network Access restrictions (September 2025)")
+            "A page on a public address that reaches a loopback (or local) address needs the user's Local Network Access permission: until it is granted the request fails before anything is sent, with 'Permission was denied for this request to access the `loopback` address space.'; once granted it is an ordinary CORS request (no Access-Control-Request-Private-Network preflight header). No CORS header changes it.",
+            source: "measured on Chromium 156 (--ip-address-space-overrides); blink-dev Intent to Ship: Local Network Access restrictions (Chrome 142)")
+    }
+
+    public var localNetworkAccessPolicy: LocalNetworkAccessPolicy {
+        LocalNetworkAccessPolicy(
+            asksPermission: true, loopbackPermission: "loopbackNetwork", whileUndecided: .blocked,
+            deniedMessageID: Self.localNetworkAccessDeniedID,
+            source: "measured on Chromium 156 with --ip-address-space-overrides=127.0.0.1:PORT=public")
     }
 
     public func report(_ exchange: BlockedExchange) -> EngineReport {
@@ -122,7 +138,23 @@ public struct ChromiumProfile: EngineProfile {
             .replacingAll("Access to \(initiator.resourceKind) at", with: "Access to {kind} at")
     }
 
-    static let messages: [EngineMessage] = CORSFailure.Reason.allCases.map { reason in
+    /// The catalogue id of the Local Network Access denial (Chromium's `corsError` name).
+    static let localNetworkAccessDeniedID = "LocalNetworkAccessPermissionDenied"
+
+    /// Measured on Chromium 156; `{value}` is the target's address space (`loopback`, `local`).
+    static let localNetworkAccessDenied = EngineMessage(
+        engine: .chromium, id: localNetworkAccessDeniedID,
+        templates: [
+            ConsoleTemplate(
+                "Access to {kind} at '{url}' from origin '{origin}' has been blocked by CORS policy: Permission was denied for this request to access the `{value}` address space."
+            )
+        ],
+        reason: ConsoleTemplate("Permission was denied for this request to access the `{value}` address space."), causes: [],
+        decidingProbe: nil, role: .blocked,
+        note:
+            "Local Network Access: a page on a public address called a loopback or local address, and the user has not granted the permission (or denied it). No CORS header fixes it: serve the page and the API from the same kind of address, or let the user allow local network access for the page's site; only a secure-context (https) page can ask.")
+
+    static let messages: [EngineMessage] = [localNetworkAccessDenied] + CORSFailure.Reason.allCases.map { reason in
         var templates: [ConsoleTemplate] = []
         for initiator in RequestInitiator.allCases {
             for redirected in [false, true] {

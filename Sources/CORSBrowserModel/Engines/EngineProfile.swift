@@ -26,6 +26,8 @@ public protocol EngineProfile: Sendable {
     var redirectedPreflight: EngineBehaviour { get }
     /// What the engine does when a public page reaches a loopback or private address.
     var localNetworkAccess: EngineBehaviour { get }
+    /// The same, as the measured rules: the permission, the undecided state, the denied line.
+    var localNetworkAccessPolicy: LocalNetworkAccessPolicy { get }
 
     /// The reason the engine reports for a blocked exchange, and its console lines.
     func report(_ exchange: BlockedExchange) -> EngineReport

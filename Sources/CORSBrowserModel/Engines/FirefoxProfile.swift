@@ -46,10 +46,23 @@ public struct FirefoxProfile: EngineProfile {
             source: "nsCORSListenerProxy.cpp nsCORSPreflightListener::AsyncOnChannelRedirect; measured on Firefox 153")
     }
 
+    /// Measured on Firefox 153 (`Tests/EngineFixtures/local-network-access.json`) with the page
+    /// declared public by the pref `network.lna.address_space.public.override`: a request to a
+    /// loopback address waits for the user's answer (headless, it never settles, and the server
+    /// sees nothing); denied (BiDi `permissions.setPermission` `loopback-network`), it fails
+    /// with only "CORS request did not succeed). Status code: (null)."; granted, it is an
+    /// ordinary CORS request, without Private Network Access headers.
     public var localNetworkAccess: EngineBehaviour {
         EngineBehaviour(
-            "Firefox has its own Local Network Access permission for public pages reaching loopback or private addresses (network.lna.* prefs); no CORS header changes it. Not measured here.",
-            source: "Firefox network.lna prefs; not measured")
+            "A page on a public address that reaches a loopback or local address needs the user's permission (network.lna.*): the request waits for the user's answer; denied, it fails with only 'CORS request did not succeed', which does not name the cause; granted, it is an ordinary CORS request. No CORS header changes it.",
+            source: "measured on Firefox 153 (network.lna.address_space.public.override)")
+    }
+
+    public var localNetworkAccessPolicy: LocalNetworkAccessPolicy {
+        LocalNetworkAccessPolicy(
+            asksPermission: true, loopbackPermission: "loopback-network", whileUndecided: .waits,
+            deniedMessageID: "CORSDidNotSucceed",
+            source: "measured on Firefox 153 with network.lna.address_space.public.override")
     }
 
     public func report(_ exchange: BlockedExchange) -> EngineReport {
@@ -249,7 +262,7 @@ public struct FirefoxProfile: EngineProfile {
         blocked(
             "CORSDidNotSucceed", "CORS request did not succeed", status: true, causes: [], role: .followUp,
             note:
-                "The request got no usable response: after a preflight failure this line only repeats it; on its own it is a network error (server down, connection refused or reset, TLS or DNS failure, a redirect to a URL with user:password@), not a header problem."
+                "The request got no usable response: after a preflight failure this line only repeats it; on its own it is a network error (server down, connection refused or reset, TLS or DNS failure, a redirect to a URL with user:password@, or a public page's request to a loopback or local address whose Local Network Access permission was denied), not a header problem."
         ),
         blocked(
             "CORSRequestNotHttp", "CORS request not http", causes: [],

@@ -51,10 +51,22 @@ public struct WebKitProfile: EngineProfile {
             source: "CrossOriginAccessControl.cpp validatePreflightResponse; measured on WebKitGTK 2.50")
     }
 
+    /// Not measurable headless here: WebKitGTK 2.50 has no way to declare a loopback page public
+    /// (no counterpart of Chromium's `--ip-address-space-overrides` or Firefox's
+    /// `network.lna.address_space.*` prefs, and MiniBrowser has no such setting), and the tests
+    /// may use only loopback addresses, so every page is loopback and the case cannot arise.
+    /// WebKit's sources have no Local Network Access permission; a public page's request to a
+    /// loopback address is an ordinary CORS request.
     public var localNetworkAccess: EngineBehaviour {
         EngineBehaviour(
-            "No Local Network Access prompt: a public page's request to a loopback or private address is an ordinary CORS request.",
-            source: "WebKit has no Local Network Access implementation (WebKitGTK 2.50)")
+            "No Local Network Access permission: a public page's request to a loopback or private address is an ordinary CORS request.",
+            source: "WebKit's sources (no Local Network Access implementation in WebKitGTK 2.50); not measurable headless here")
+    }
+
+    public var localNetworkAccessPolicy: LocalNetworkAccessPolicy {
+        LocalNetworkAccessPolicy(
+            asksPermission: false, loopbackPermission: nil, whileUndecided: .unrestricted, deniedMessageID: nil,
+            source: "not measured: WebKitGTK cannot declare a loopback page public")
     }
 
     public func report(_ exchange: BlockedExchange) -> EngineReport {

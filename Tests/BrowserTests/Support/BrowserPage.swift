@@ -8,8 +8,8 @@ struct Browser: Sendable {
 
     /// Starts Chromium. Throws ``BrowserStartError`` with the reason when it cannot: the suite
     /// then fails, it is never skipped.
-    static func launch() async throws -> Browser {
-        let process = try await ChromiumProcess.launch()
+    static func launch(arguments: [String] = []) async throws -> Browser {
+        let process = try await ChromiumProcess.launch(arguments: arguments)
         do {
             let devTools = try await DevToolsConnection.connect(to: process.webSocketDebuggerURL)
             return Browser(process: process, devTools: devTools)

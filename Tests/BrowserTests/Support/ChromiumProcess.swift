@@ -52,7 +52,7 @@ final class ChromiumProcess: @unchecked Sendable {
     }
 
     /// Starts Chromium and waits (at most `timeout`) for its DevTools endpoint.
-    static func launch(timeout: Duration = .seconds(60)) async throws -> ChromiumProcess {
+    static func launch(arguments: [String] = [], timeout: Duration = .seconds(60)) async throws -> ChromiumProcess {
         let executable = try executable()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("cors-browser-tests-\(UUID().uuidString)", isDirectory: true)
@@ -77,8 +77,7 @@ final class ChromiumProcess: @unchecked Sendable {
             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-default-apps", "--mute-audio", "--password-store=basic",
-            "about:blank",
-        ]
+        ] + arguments + ["about:blank"]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
         process.standardError = log

@@ -76,13 +76,14 @@ final class FirefoxBrowser: Sendable {
         """
 
     /// Starts Firefox and opens a BiDi session subscribed to the log and network events.
-    static func launch(timeout: Duration = .seconds(60)) async throws -> FirefoxBrowser {
+    static func launch(preferences: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> FirefoxBrowser {
         let executable = try EngineBinaries.require(EngineBinaries.firefox, "Firefox (firefox-esr)", package: "firefox-esr")
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("cors-firefox-\(UUID().uuidString)", isDirectory: true)
         let profile = directory.appendingPathComponent("profile", isDirectory: true)
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        try Data(userJS.utf8).write(to: profile.appendingPathComponent("user.js"))
+        let extra = preferences.sorted { $0.key < $1.key }.map { "user_pref(\(JSONValue.string($0.key).serialized), \(JSONValue.string($0.value).serialized));\n" }
+        try Data((userJS + extra.joined()).utf8).write(to: profile.appendingPathComponent("user.js"))
         let process = try ProcessGroup.launch(
             "Firefox", executable: executable,
             arguments: ["--headless", "--remote-debugging-port", "0", "--profile", profile.path, "--no-remote", "about:blank"],
@@ -120,6 +121,12 @@ final class FirefoxBrowser: Sendable {
             try? FileManager.default.removeItem(at: directory)
             throw BrowserStartError(description: "Firefox did not start a BiDi session: \(error)\n\(tail)")
         }
+    }
+
+    /// Sends a WebDriver BiDi command of the session (`permissions.setPermission`, …).
+    @discardableResult
+    func send(_ method: String, _ params: JSONValue) async throws -> JSONValue {
+        try await connection.send(method, params)
     }
 
     /// Loads `url` in the tab and waits for its load event.
