@@ -350,6 +350,62 @@ struct GuardProbeTests {
         #expect(!Self.lines(sameOrigin).contains { $0.hasPrefix("If ") })
     }
 
+    @Test("The upgrade client is bounded: a server that never answers times out, an endless head stops at 16 KiB")
+    func upgradeClientBounds() async throws {
+        let silent = try CheckSilentSocket(listening: true)
+        let started = ContinuousClock.now
+        let timedOut = try await runCheck(["ws://127.0.0.1:\(silent.port)/ws", "--origin", "https://a.example", "--timeout", "1"])
+        #expect(timedOut.exitCode == 2)
+        #expect(timedOut.errorLine == "timeout: no response from 127.0.0.1:\(silent.port) within 1 s (GET http://127.0.0.1:\(silent.port)/ws)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+
+        let port = try DemoReloadTests.freePort()
+        let endless = """
+            import socket
+            server = socket.create_server(("127.0.0.1", \(port)))
+            while True:
+                connection, _ = server.accept()
+                try:
+                    connection.sendall(b"HTTP/1.1 101 Switching Protocols\\r\\n")
+                    while True:
+                        connection.sendall(b"X-Pad: " + b"a" * 1000 + b"\\r\\n")
+                except OSError:
+                    connection.close()
+            """
+        let server = try await ScanChildServer.start(
+            "an endless response head", executable: "/usr/bin/python3", arguments: ["-c", endless], port: port)
+        defer { server.stop() }
+        let oversized = try await runCheck(["ws://127.0.0.1:\(port)/ws", "--origin", "https://a.example", "--timeout", "10"])
+        #expect(oversized.exitCode == 2)
+        #expect(
+            oversized.errorLine
+                == "network error: the response from 127.0.0.1:\(port) is not valid HTTP (its head is larger than 16 KiB) (GET http://127.0.0.1:\(port)/ws)")
+    }
+
+    @Test("The response reader: Content-Length, chunks and the end of the connection, up to the body limit")
+    func responseReader() throws {
+        var chunked = ResponseReader(isHead: false, bodyLimit: 1024)
+        #expect(try chunked.consume(Array("HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nno o".utf8)) == nil)
+        let refusal = try #require(try chunked.consume(Array("\r\n6\r\nrigin!\r\n0\r\n\r\n".utf8)))
+        #expect(refusal.status.code == 403 && refusal.status.reasonPhrase == "Forbidden")
+        #expect(String(decoding: refusal.bodyPrefix, as: UTF8.self) == "no origin!")
+
+        var interim = ResponseReader(isHead: false, bodyLimit: 4)
+        let limited = try #require(
+            try interim.consume(Array("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789".utf8)))
+        #expect(limited.status.code == 200)
+        #expect(limited.bodyPrefix == Array("0123".utf8) && limited.isBodyTruncated)
+
+        var untilClose = ResponseReader(isHead: false, bodyLimit: 1024)
+        #expect(try untilClose.consume(Array("HTTP/1.0 404 Not Found\r\nServer: x\r\n\r\ngone".utf8)) == nil)
+        let closed = try untilClose.finishAtClose()
+        #expect(closed.status.code == 404 && closed.headerFields[.server] == "x")
+        #expect(closed.bodyPrefix == Array("gone".utf8))
+
+        var notHTTP = ResponseReader(isHead: false, bodyLimit: 1024)
+        #expect(throws: ResponseReader.Malformed.self) { try notHTTP.consume(Array("SSH-2.0-OpenSSH_9.2\r\n\r\n".utf8)) }
+    }
+
     @Test("The handshake key follows RFC 6455's example")
     func handshakeKey() {
         #expect(WebSocketHandshakeKey(value: "dGhlIHNhbXBsZSBub25jZQ==").expectedAccept == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
