@@ -24,10 +24,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
+        // The engine's policies and requests, shared by EngineBenchmarks and EngineInstructions.
+        .target(
+            name: "EngineFixtures",
+            dependencies: [
+                .product(name: "CORS", package: "swift-cors"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/EngineFixtures",
+            swiftSettings: swiftSettings
+        ),
         // Engine decisions on pre-built requests: wall clock, throughput, mallocs, instructions.
         .executableTarget(
             name: "EngineBenchmarks",
             dependencies: [
+                "EngineFixtures",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CORS", package: "swift-cors"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -35,6 +46,17 @@ let package = Package(
             path: "Benchmarks/EngineBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // One engine operation in a loop, for instruction counts under valgrind (instructions.sh).
+        .executableTarget(
+            name: "EngineInstructions",
+            dependencies: [
+                "EngineFixtures",
+                .product(name: "CORS", package: "swift-cors"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/EngineInstructions",
+            swiftSettings: swiftSettings
         ),
         // GET /me and a preflight through Hummingbird's and Vapor's responders, in process:
         // no CORS, the framework's own CORSMiddleware, and ours.

@@ -126,15 +126,15 @@ public struct CORSPolicyMiddleware: Middleware {
             placement.check(request)
         }
         let engine = source.engine(forPath: { request.url.path })
-        let corsRequest = HTTPRequest(corsFieldsOf: request)
+        let facts = CORSRequestFacts(request)
         guard engine.policy.originPredicate != nil else {
             let start = ContinuousClock.now
-            let decision = engine.decide(corsRequest)
+            let decision = engine.decide(facts)
             return respond(decision, decidedIn: ContinuousClock.now - start, to: request, chainingTo: next)
         }
         return request.eventLoop.makeFutureWithTask {
             let start = ContinuousClock.now
-            let decision = await engine.decide(corsRequest)
+            let decision = await engine.decide(facts)
             return (decision, ContinuousClock.now - start)
         }.flatMap { decision, duration in
             respond(decision, decidedIn: duration, to: request, chainingTo: next)

@@ -16,6 +16,7 @@
 
 import Benchmark
 import CORS
+import EngineFixtures
 import HTTPTypes
 
 let benchmarks: @Sendable () -> Void = {

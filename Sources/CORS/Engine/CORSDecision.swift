@@ -34,6 +34,9 @@ public struct CORSDecision: Sendable {
     let compiled: CompiledPolicy
     let isOptionsRequest: Bool
     let requestsPrivateNetwork: Bool
+    /// The position of the trusted origin among the policy's exact origins, whose answers are
+    /// prepared in advance; -1 for any other origin.
+    let exactOriginPosition: Int
 
     /// Whether the adapter must answer the request itself with ``preflightResponse()``.
     public var isPreflight: Bool {
@@ -71,9 +74,11 @@ public struct CORSDecision: Sendable {
         isOriginTrusted ? compiled.preflightStatus : .forbidden
     }
 
-    /// The fields of ``preflightResponse()``, in one allocation: for adapters whose response
-    /// type takes a status and fields separately.
+    /// The fields of ``preflightResponse()``: for adapters whose response type takes a status
+    /// and fields separately. For a policy's exact origin the answer was prepared when the
+    /// policy was compiled and is shared (no allocation); otherwise it takes one allocation.
     public var preflightHeaderFields: HTTPFields {
+        if let prepared = preparedPreflightAnswer { return prepared }
         var fields = HTTPFields()
         // Room for every field a preflight answer can carry, so the storage never grows.
         fields.reserveCapacity(8)
@@ -81,67 +86,124 @@ public struct CORSDecision: Sendable {
         return fields
     }
 
+    /// The whole preflight answer prepared for the policy's exact origin, if there is one.
+    private var preparedPreflightAnswer: HTTPFields? {
+        guard exactOriginPosition >= 0, compiled.hasPreparedPreflightAnswers else { return nil }
+        let answers = compiled.exactOriginAnswers[exactOriginPosition]
+        switch outcome {
+        case .preflightAllowed:
+            return requestsPrivateNetwork ? answers.preflightAllowedPrivateNetwork ?? answers.preflightAllowed
+                : answers.preflightAllowed
+        case .preflightDenied:
+            return answers.preflightRefused
+        default:
+            return nil
+        }
+    }
+
     /// Sets this decision's CORS fields on a response: replaces any `Access-Control-Allow-*`,
     /// `-Expose-Headers` and `-Max-Age` fields the application set, and appends to `Vary`.
     public func apply(to fields: inout HTTPFields) {
-        if fields.contains(where: { CompiledPolicy.isOwnedField($0.name) }) {
+        var hasOwnedField = false
+        var hasVary = false
+        for field in fields {
+            let name = field.name
+            if FieldNameClassifier.isVary(name) {
+                hasVary = true
+            } else if CompiledPolicy.isOwnedField(name) {
+                hasOwnedField = true
+            }
+        }
+        if hasOwnedField {
             fields.removeAll { CompiledPolicy.isOwnedField($0.name) }
         }
-        // One growth of the response's storage at most, instead of one per appended field.
-        fields.reserveCapacity(fields.count + 5)
-        let vary = varyRequirement.flatMap { VaryField.addition($0.names, rendered: $0.rendered, to: fields) }
+        let vary = varyRequirement
+        if !hasVary {
+            // The common case: nothing to merge, so the prepared fields go in as they are, with
+            // one growth of the response's storage at most.
+            fields.reserveCapacity(fields.count + 6)
+            forEachCORSField { fields.append($0) }
+            if let field = varyField(vary) { fields.append(field) }
+            return
+        }
+        let addition = varyField(vary).flatMap { rendered in
+            VaryField.addition(varyNames(vary), rendered: rendered, to: fields)
+        }
+        fields.reserveCapacity(fields.count + 6)
         forEachCORSField { fields.append($0) }
-        if let vary { fields.append(vary) }
+        if let addition { fields.append(addition) }
     }
 
     /// Passes `body` the fields ``apply(to:)`` adds to a response that has no `Vary` and no
     /// `Access-Control-*` field of its own (the common case), in order — for adapters whose
     /// header type is not `HTTPFields`, so they copy nothing.
     package func forEachField(ofBareResponse body: (HTTPField) -> Void) {
+        if let prepared = preparedPreflightAnswer {
+            for field in prepared { body(field) }
+            return
+        }
         forEachCORSField(body)
-        if let required = varyRequirement { body(required.rendered) }
+        if let field = varyField(varyRequirement) { body(field) }
     }
 
-    /// The `Vary` names this decision's response must carry, and the field that carries them
-    /// all; `nil` when the answer does not depend on the request.
-    private var varyRequirement: (names: [String], rendered: HTTPField)? {
-        let policy = compiled
+    /// Which `Vary` names this decision's response must carry.
+    private enum VaryRequirement {
+        case none
+        case origin
+        case preflight
+    }
+
+    /// The `Vary` names this decision's response must carry: none when the answer does not
+    /// depend on the request.
+    private var varyRequirement: VaryRequirement {
         switch outcome {
         case .preflightAllowed, .preflightDenied:
-            return (policy.varyPreflightNames, policy.varyPreflight)
+            return .preflight
         case .actualAllowed, .actualDenied, .notCORS:
             if isOptionsRequest {
                 // A non-preflight OPTIONS shares its URL with preflights, whose answers differ.
-                return (policy.varyPreflightNames, policy.varyPreflight)
+                return .preflight
             }
-            return policy.origins.dependsOnOrigin ? (CompiledPolicy.varyOriginNames, policy.varyOrigin) : nil
+            return compiled.origins.dependsOnOrigin ? .origin : .none
+        }
+    }
+
+    private func varyField(_ requirement: VaryRequirement) -> HTTPField? {
+        switch requirement {
+        case .none: nil
+        case .origin: compiled.fields.varyOrigin
+        case .preflight: compiled.fields.varyPreflight
+        }
+    }
+
+    private func varyNames(_ requirement: VaryRequirement) -> [String] {
+        switch requirement {
+        case .none: []
+        case .origin: RenderedFields.varyOriginNames
+        case .preflight: compiled.fields.varyPreflightNames
         }
     }
 
     /// The `Access-Control-*` fields of this decision, in order.
     private func forEachCORSField(_ body: (HTTPField) -> Void) {
-        let policy = compiled
+        let rendered = compiled.fields
         switch outcome {
         case .preflightAllowed, .preflightDenied:
             guard isOriginTrusted, let origin else { return }
-            body(allowOriginField(origin))
-            if let field = policy.allowCredentials { body(field) }
-            if let field = policy.allowMethods { body(field) }
-            if let field = policy.allowHeaders { body(field) }
-            if case .preflightAllowed = outcome {
-                if let field = policy.maxAge { body(field) }
-                if requestsPrivateNetwork, let field = policy.allowPrivateNetwork { body(field) }
-            }
+            var allowed = false
+            if case .preflightAllowed = outcome { allowed = true }
+            rendered.forEachPreflightField(
+                allowOrigin: allowOriginField(origin), allowed: allowed,
+                requestsPrivateNetwork: requestsPrivateNetwork, body)
         case .actualAllowed:
-            if let origin { body(allowOriginField(origin)) }
-            if let field = policy.allowCredentials { body(field) }
-            if let field = policy.exposeHeaders { body(field) }
+            guard let origin else { return }
+            rendered.forEachActualField(allowOrigin: allowOriginField(origin), body)
         case .notCORS:
             // With `*` the answer is the same for everybody, so it is sent even without an
             // Origin: a cache may then serve it to any page.
-            if policy.origins.allowsAnyOrigin {
-                body(policy.allowOriginWildcard)
-                if let field = policy.exposeHeaders { body(field) }
+            if compiled.origins.allowsAnyOrigin {
+                body(rendered.allowOriginWildcard)
+                if let field = rendered.exposeHeaders { body(field) }
             }
         case .actualDenied:
             break
@@ -156,8 +218,10 @@ public struct CORSDecision: Sendable {
     }
 
     private func allowOriginField(_ origin: String) -> HTTPField {
-        if compiled.origins.allowsAnyOrigin && !compiled.policy.allowCredentials {
-            compiled.allowOriginWildcard
+        if exactOriginPosition >= 0 {
+            compiled.exactOriginAnswers[exactOriginPosition].allowOrigin
+        } else if compiled.origins.allowsAnyOrigin && !compiled.policy.allowCredentials {
+            compiled.fields.allowOriginWildcard
         } else {
             HTTPField(name: .accessControlAllowOrigin, value: origin)
         }

@@ -30,46 +30,52 @@ public struct CORSEngine: Sendable {
     /// A preflight is exactly `OPTIONS` with `Origin` and `Access-Control-Request-Method`
     /// (Fetch §3.2.2); any other `OPTIONS` request is an ordinary request for the application.
     public func decide(_ request: HTTPRequest) -> CORSDecision {
-        let facts = RequestFacts(request)
-        let trusted: Bool
-        if let origin = facts.origin {
-            trusted = compiled.origins.match(origin) != nil
-        } else {
-            trusted = false
-        }
-        return decide(facts, originTrusted: trusted, request: request)
+        decide(CORSRequestFacts(request))
     }
 
-    /// Like ``decide(_:)``, and also asks the policy's ``CORSOriginPredicate`` about origins
-    /// that the static rules do not trust. Adapters call this one; without a predicate it never
-    /// suspends.
+    /// Like ``decide(_:)-(HTTPRequest)``, and also asks the policy's ``CORSOriginPredicate`` about
+    /// origins that the static rules do not trust. Adapters call this one; without a predicate it
+    /// never suspends.
     public func decide(_ request: HTTPRequest) async -> CORSDecision {
-        let facts = RequestFacts(request)
+        await decide(CORSRequestFacts(request))
+    }
+
+    /// Decides a request from its ``CORSRequestFacts`` with the policy's static rules, for
+    /// adapters that gather the facts without building an `HTTPRequest`.
+    public func decide(_ facts: CORSRequestFacts) -> CORSDecision {
         guard facts.originCount == 1, let origin = facts.origin else {
-            return decide(facts, originTrusted: false, request: request)
+            return decide(facts, match: nil)
         }
-        if compiled.origins.match(origin) != nil {
-            return decide(facts, originTrusted: true, request: request)
+        return decide(facts, match: compiled.origins.match(origin))
+    }
+
+    /// Like ``decide(_:)-(CORSRequestFacts)``, and also asks the policy's ``CORSOriginPredicate``
+    /// about origins that the static rules do not trust.
+    public func decide(_ facts: CORSRequestFacts) async -> CORSDecision {
+        guard facts.originCount == 1, let origin = facts.origin else {
+            return decide(facts, match: nil)
+        }
+        if let match = compiled.origins.match(origin) {
+            return decide(facts, match: match)
         }
         guard let predicate = compiled.predicate else {
-            return decide(facts, originTrusted: false, request: request)
+            return decide(facts, match: nil)
         }
         switch await predicate.evaluate(origin) {
         case .success(let isAllowed):
-            return decide(facts, originTrusted: isAllowed, request: request)
+            return decide(facts, match: nil, predicateTrusts: isAllowed)
         case .failure(let failure):
             return decide(
-                facts, originTrusted: false, request: request,
-                untrustedReason: .originPredicateFailed(origin: origin, failure: failure))
+                facts, match: nil, untrustedReason: .originPredicateFailed(origin: origin, failure: failure))
         }
     }
 
     func decide(
-        _ facts: RequestFacts, originTrusted: Bool, request: HTTPRequest,
+        _ facts: CORSRequestFacts, match: OriginMatcher.Match?, predicateTrusts: Bool = false,
         untrustedReason: CORSDenialReason? = nil
     ) -> CORSDecision {
         let outcome: CORSDecision.Outcome
-        var trusted = originTrusted
+        var trusted = match != nil || predicateTrusts
         if facts.originCount == 0 {
             outcome = .notCORS
         } else if facts.originCount > 1 {
@@ -79,17 +85,19 @@ public struct CORSEngine: Sendable {
             let reason = untrustedReason ?? .originNotAllowed(origin: facts.origin ?? "")
             outcome = facts.isPreflight ? .preflightDenied(reason) : .actualDenied(reason)
         } else if facts.isPreflight {
-            outcome = preflightOutcome(facts, request: request)
+            outcome = preflightOutcome(facts)
         } else {
             outcome = .actualAllowed
         }
+        var exactOrigin = -1
+        if trusted, case .exact(let position)? = match { exactOrigin = position }
         return CORSDecision(
             outcome: outcome, origin: facts.originCount == 1 ? facts.origin : nil, isOriginTrusted: trusted,
-            compiled: compiled, isOptionsRequest: request.method == .options,
-            requestsPrivateNetwork: facts.requestsPrivateNetwork)
+            compiled: compiled, isOptionsRequest: facts.isOptions,
+            requestsPrivateNetwork: facts.requestsPrivateNetwork, exactOriginPosition: exactOrigin)
     }
 
-    private func preflightOutcome(_ facts: RequestFacts, request: HTTPRequest) -> CORSDecision.Outcome {
+    private func preflightOutcome(_ facts: CORSRequestFacts) -> CORSDecision.Outcome {
         guard facts.requestMethodCount == 1, let method = facts.requestMethod,
             ASCII.isToken(method)
         else { return .preflightDenied(.malformedRequestMethod) }
@@ -100,8 +108,10 @@ public struct CORSEngine: Sendable {
         {
             return .preflightDenied(.methodNotAllowed(method: method))
         }
-        if facts.hasRequestHeaders {
-            switch RequestHeadersScanner.scan(request.headerFields, allowed: compiled.headers) {
+        if let requestHeaders = facts.requestHeaders {
+            switch RequestHeadersScanner.scan(
+                requestHeaders, byteCount: facts.requestHeadersByteCount, allowed: compiled.headers)
+            {
             case .allowed: break
             case .notAllowed(let name): return .preflightDenied(.headerNotAllowed(name: name))
             case .malformed: return .preflightDenied(.malformedRequestHeaders)
@@ -109,38 +119,5 @@ public struct CORSEngine: Sendable {
             }
         }
         return .preflightAllowed
-    }
-}
-
-/// The CORS-relevant facts of a request, gathered in one pass over its fields.
-struct RequestFacts: Sendable {
-    var origin: String?
-    var originCount = 0
-    var requestMethod: String?
-    var requestMethodCount = 0
-    var hasRequestHeaders = false
-    var requestsPrivateNetwork = false
-    var isOptions: Bool
-
-    var isPreflight: Bool { isOptions && requestMethodCount > 0 && originCount > 0 }
-
-    init(_ request: HTTPRequest) {
-        isOptions = request.method == .options
-        for field in request.headerFields {
-            switch FieldNameClassifier.requestField(field.name) {
-            case .origin:
-                originCount += 1
-                origin = field.value
-            case .accessControlRequestMethod where isOptions:
-                requestMethodCount += 1
-                requestMethod = field.value
-            case .accessControlRequestHeaders where isOptions:
-                hasRequestHeaders = true
-            case .accessControlRequestPrivateNetwork where isOptions:
-                requestsPrivateNetwork = field.value == "true"
-            default:
-                break
-            }
-        }
     }
 }

@@ -1,7 +1,8 @@
 import HTTPTypes
 
 /// A policy compiled once: origin lookup tables, header and method sets, and every response
-/// field value rendered in advance, so deciding a request renders nothing.
+/// field rendered in advance — down to whole preflight answers for each exact origin — so that
+/// deciding a request renders nothing in the common cases.
 final class CompiledPolicy: Sendable {
     let policy: CORSPolicy
     let origins: OriginMatcher
@@ -10,61 +11,72 @@ final class CompiledPolicy: Sendable {
     let methods: Set<String>
     let preflightStatus: HTTPResponse.Status
     let predicate: OriginPredicateEvaluator?
+    let fields: RenderedFields
 
-    // Pre-rendered response fields.
-    let allowOriginWildcard = HTTPField(name: .accessControlAllowOrigin, value: "*")
-    let allowCredentials: HTTPField?
-    let allowMethods: HTTPField?
-    let allowHeaders: HTTPField?
-    let exposeHeaders: HTTPField?
-    let maxAge: HTTPField?
-    let allowPrivateNetwork: HTTPField?
-    let varyOrigin = HTTPField(name: .vary, value: "Origin")
-    static let varyOriginNames = ["Origin"]
-    let varyPreflight: HTTPField
-    let varyPreflightNames: [String]
+    /// The answers prepared for one exact origin of the policy.
+    struct ExactOriginAnswers: Sendable {
+        /// `Access-Control-Allow-Origin` with the origin.
+        let allowOrigin: HTTPField
+        /// A whole allowed preflight answer, without and with the Private Network Access grant.
+        let preflightAllowed: HTTPFields
+        let preflightAllowedPrivateNetwork: HTTPFields?
+        /// A whole refused preflight answer (trusted origin, method or header not allowed).
+        let preflightRefused: HTTPFields
+    }
+
+    /// Indexed like ``OriginMatcher/exactOrigins``; empty for a policy that allows any origin
+    /// without credentials (every answer then carries `*`).
+    let exactOriginAnswers: [ExactOriginAnswers]
+
+    /// Policies with more exact origins than this prepare the `Access-Control-Allow-Origin`
+    /// field of each, but build preflight answers per request, so compiling stays cheap in
+    /// memory (three small field lists per origin).
+    static let preparedPreflightLimit = 1_000
 
     init(_ policy: CORSPolicy) {
         self.policy = policy
         let anyOrigin = policy.allowOrigins.contains("*")
-        self.origins = OriginMatcher(
+        let origins = OriginMatcher(
             allowsAnyOrigin: anyOrigin,
             allowsNull: policy.dangerouslyAllowNullOrigin && policy.allowOrigins.contains("null"),
-            exact: Set(policy.allowOrigins.filter { $0 != "*" && $0 != "null" }),
+            exact: policy.allowOrigins.filter { $0 != "*" && $0 != "null" },
             patterns: policy.allowOriginPatterns.map { text in
                 let spelling = OriginSpelling(text, isPattern: true)
                 return OriginPattern(
                     scheme: spelling.scheme, host: spelling.host, portText: spelling.portText, text: text)
             }
         )
+        self.origins = origins
         self.predicate = policy.originPredicate.map(OriginPredicateEvaluator.init)
         self.headers = AllowedHeaderNames(policy.allowHeaders)
         self.allowsAnyMethod = policy.allowMethods.contains("*")
         self.methods = Set(policy.allowMethods)
         self.preflightStatus = HTTPResponse.Status(code: policy.preflightStatus)
+        let fields = RenderedFields(policy)
+        self.fields = fields
 
-        // Header names are case-insensitive; methods are not (`PATCH` and `patch` differ).
-        func list(_ name: HTTPField.Name, _ values: [String], caseSensitive: Bool = false) -> HTTPField? {
-            var unique: [String] = []
-            for value in values
-            where !unique.contains(where: { caseSensitive ? $0 == value : $0.lowercased() == value.lowercased() }) {
-                unique.append(value)
+        let prepareAnswers = origins.exactOrigins.count <= Self.preparedPreflightLimit
+        self.exactOriginAnswers = origins.exactOrigins.map { origin in
+            let allowOrigin = HTTPField(name: .accessControlAllowOrigin, value: origin)
+            guard prepareAnswers else {
+                return ExactOriginAnswers(
+                    allowOrigin: allowOrigin, preflightAllowed: HTTPFields(), preflightAllowedPrivateNetwork: nil,
+                    preflightRefused: HTTPFields())
             }
-            return unique.isEmpty ? nil : HTTPField(name: name, value: unique.joined(separator: ", "))
+            return ExactOriginAnswers(
+                allowOrigin: allowOrigin,
+                preflightAllowed: fields.preflightAnswer(
+                    allowOrigin: allowOrigin, allowed: true, requestsPrivateNetwork: false),
+                preflightAllowedPrivateNetwork: fields.allowPrivateNetwork == nil
+                    ? nil
+                    : fields.preflightAnswer(allowOrigin: allowOrigin, allowed: true, requestsPrivateNetwork: true),
+                preflightRefused: fields.preflightAnswer(
+                    allowOrigin: allowOrigin, allowed: false, requestsPrivateNetwork: false))
         }
-        allowCredentials =
-            policy.allowCredentials ? HTTPField(name: .accessControlAllowCredentials, value: "true") : nil
-        allowMethods = list(.accessControlAllowMethods, policy.allowMethods, caseSensitive: true)
-        allowHeaders = list(.accessControlAllowHeaders, policy.allowHeaders)
-        exposeHeaders = list(.accessControlExposeHeaders, policy.exposeHeaders)
-        maxAge = policy.maxAge.map { HTTPField(name: .accessControlMaxAge, value: String($0)) }
-        allowPrivateNetwork =
-            policy.allowPrivateNetwork ? HTTPField(name: .accessControlAllowPrivateNetwork, value: "true") : nil
-        var varyNames = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"]
-        if policy.allowPrivateNetwork { varyNames.append("Access-Control-Request-Private-Network") }
-        varyPreflightNames = varyNames
-        varyPreflight = HTTPField(name: .vary, value: varyNames.joined(separator: ", "))
     }
+
+    /// Whether whole preflight answers were prepared for the exact origins.
+    var hasPreparedPreflightAnswers: Bool { origins.exactOrigins.count <= Self.preparedPreflightLimit }
 
     /// The response fields this layer owns: any the application set are replaced, so a
     /// response never carries two conflicting `Access-Control-Allow-Origin` values.

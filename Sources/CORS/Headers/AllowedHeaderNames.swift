@@ -26,11 +26,14 @@ struct AllowedHeaderNames: Sendable {
 
     private func isListed(_ name: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
         guard name.count < namesByLength.count else { return false }
+        let base = name.startIndex
+        let bytes = name.base
         for candidate in namesByLength[name.count] {
-            var equal = true
-            for (byte, expected) in zip(name, candidate) where ASCII.lowercased(byte) != expected {
-                equal = false
-                break
+            let equal = candidate.withUnsafeBufferPointer { expected in
+                for offset in 0..<expected.count where ASCII.lowercased(bytes[base + offset]) != expected[offset] {
+                    return false
+                }
+                return true
             }
             if equal { return true }
         }

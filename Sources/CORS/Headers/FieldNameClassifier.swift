@@ -29,6 +29,23 @@ enum FieldNameClassifier {
         }
     }
 
+    /// Which of the engine's request fields the plain-string `name` (any case) is, if any, for
+    /// adapters whose framework does not use `HTTPField.Name`.
+    static func requestField(named name: String) -> RequestField? {
+        let utf8 = name.utf8
+        switch utf8.count {
+        case 6: return utf8.equalsIgnoringASCIICase("origin") ? .origin : nil
+        case 29:
+            return utf8.equalsIgnoringASCIICase("access-control-request-method") ? .accessControlRequestMethod : nil
+        case 30:
+            return utf8.equalsIgnoringASCIICase("access-control-request-headers") ? .accessControlRequestHeaders : nil
+        case 38:
+            return utf8.equalsIgnoringASCIICase("access-control-request-private-network")
+                ? .accessControlRequestPrivateNetwork : nil
+        default: return nil
+        }
+    }
+
     /// Whether `name` is `Access-Control-Request-Headers`.
     @inline(__always)
     static func isRequestHeaders(_ name: HTTPField.Name) -> Bool {
@@ -56,6 +73,22 @@ enum FieldNameClassifier {
             return true
         default:
             return false
+        }
+    }
+}
+
+extension String.UTF8View {
+    /// Whether this equals `lowercase` (lowercase ASCII), ignoring ASCII case, without allocating.
+    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        guard count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            var index = 0
+            for byte in self {
+                let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                if folded != expected[index] { return false }
+                index += 1
+            }
+            return true
         }
     }
 }

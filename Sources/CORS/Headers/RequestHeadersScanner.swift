@@ -1,4 +1,3 @@
-import HTTPTypes
 import CORSWebSyntax
 
 /// Reads `Access-Control-Request-Headers` tolerantly — any case, any order, optional
@@ -20,20 +19,13 @@ enum RequestHeadersScanner {
         case tooLarge(byteCount: Int)
     }
 
-    static func scan(_ fields: HTTPFields, allowed: AllowedHeaderNames) -> Outcome {
-        var totalBytes = 0
-        for field in fields where FieldNameClassifier.isRequestHeaders(field.name) {
-            totalBytes += field.value.utf8.count
-        }
-        guard totalBytes <= maximumBytes else { return .tooLarge(byteCount: totalBytes) }
+    /// Scans `value`, every `Access-Control-Request-Headers` line of the request joined with
+    /// commas (``CORSRequestFacts``); `byteCount` is the lines' total length.
+    static func scan(_ value: String, byteCount: Int, allowed: AllowedHeaderNames) -> Outcome {
+        guard byteCount <= maximumBytes else { return .tooLarge(byteCount: byteCount) }
         var elements = 0
-        for field in fields where FieldNameClassifier.isRequestHeaders(field.name) {
-            let outcome = field.withUnsafeBytesOfValue { value in
-                scan(value, allowed: allowed, elements: &elements)
-            }
-            if outcome != .allowed { return outcome }
-        }
-        return .allowed
+        var value = value
+        return value.withUTF8 { scan($0, allowed: allowed, elements: &elements) }
     }
 
     private static func scan(

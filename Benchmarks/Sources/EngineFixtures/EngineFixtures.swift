@@ -1,14 +1,16 @@
-import CORS
-import HTTPTypes
+public import CORS
+public import HTTPTypes
 
 /// Policies and requests for the engine benchmarks, all built once before any measurement.
-struct EngineFixtures: Sendable {
+public struct EngineFixtures: Sendable {
+    public init() {}
+
     /// The tutorial's policy: two exact origins, credentials, four methods, two headers,
     /// `X-Request-Id` exposed, max-age 600.
-    let tutorialEngine = CORSEngine(policy: .tutorial)
+    public let tutorialEngine = CORSEngine(policy: .tutorial)
 
     /// 50 exact origins and the pattern `https://*.example.com`.
-    let patternEngine: CORSEngine = {
+    public let patternEngine: CORSEngine = {
         let exact = (0..<50).map { "https://app\($0).example.org" }
         // The literal is valid; a failure here is a bug in the benchmark.
         // swiftlint:disable:next force_try
@@ -24,29 +26,29 @@ struct EngineFixtures: Sendable {
         return CORSEngine(policy: policy)
     }()
 
-    let actualTrusted = Self.request(.get, origin: "https://app.example.com")
-    let actualUntrusted = Self.request(.get, origin: "https://evil.example.net")
-    let actualNoOrigin = Self.request(.get, origin: nil)
-    let actualPatternMatched = Self.request(.get, origin: "https://tenant42.example.com")
-    let actualExactAmongMany = Self.request(.get, origin: "https://app49.example.org")
+    public let actualTrusted = Self.request(.get, origin: "https://app.example.com")
+    public let actualUntrusted = Self.request(.get, origin: "https://evil.example.net")
+    public let actualNoOrigin = Self.request(.get, origin: nil)
+    public let actualPatternMatched = Self.request(.get, origin: "https://tenant42.example.com")
+    public let actualExactAmongMany = Self.request(.get, origin: "https://app49.example.org")
 
-    let preflightAllowed = Self.preflight(
+    public let preflightAllowed = Self.preflight(
         origin: "https://app.example.com", method: "PUT", headers: ["authorization, content-type"])
-    let preflightAllowedNoHeaders = Self.preflight(origin: "https://app.example.com", method: "DELETE", headers: [])
-    let preflightUntrusted = Self.preflight(
+    public let preflightAllowedNoHeaders = Self.preflight(origin: "https://app.example.com", method: "DELETE", headers: [])
+    public let preflightUntrusted = Self.preflight(
         origin: "https://evil.example.net", method: "PUT", headers: ["authorization, content-type"])
-    let preflightHeaderNotAllowed = Self.preflight(
+    public let preflightHeaderNotAllowed = Self.preflight(
         origin: "https://app.example.com", method: "PUT", headers: ["authorization, x-custom-header"])
-    let preflightCommas6000 = Self.preflight(
+    public let preflightCommas6000 = Self.preflight(
         origin: "https://app.example.com", method: "PUT", headers: [String(repeating: ",", count: 6_000)])
-    let preflightCommas4000 = Self.preflight(
+    public let preflightCommas4000 = Self.preflight(
         origin: "https://app.example.com", method: "PUT", headers: [String(repeating: ",", count: 4_000)])
-    let preflightOneMegabyte = Self.preflight(
+    public let preflightOneMegabyte = Self.preflight(
         origin: "https://app.example.com", method: "PUT",
         headers: [String(repeating: "x-a, ", count: 1_048_576 / 5)])
 
     /// A browser's request: the fields Chrome sends for `fetch("/me", {credentials: "include"})`.
-    static func request(_ method: HTTPRequest.Method, origin: String?) -> HTTPRequest {
+    public static func request(_ method: HTTPRequest.Method, origin: String?) -> HTTPRequest {
         var fields = HTTPFields()
         fields.append(HTTPField(name: .accept, value: "*/*"))
         fields.append(HTTPField(name: .acceptLanguage, value: "en-GB,en;q=0.9"))
@@ -61,7 +63,7 @@ struct EngineFixtures: Sendable {
     }
 
     /// A browser's preflight, with one `Access-Control-Request-Headers` line per element of `headers`.
-    static func preflight(origin: String, method: String, headers: [String]) -> HTTPRequest {
+    public static func preflight(origin: String, method: String, headers: [String]) -> HTTPRequest {
         var fields = HTTPFields()
         fields.append(HTTPField(name: .accept, value: "*/*"))
         fields.append(HTTPField(name: .acceptLanguage, value: "en-GB,en;q=0.9"))
@@ -81,7 +83,7 @@ struct EngineFixtures: Sendable {
     /// A handler's response fields with room to spare, so that any allocation after this one is the
     /// CORS layer's own.
     @inline(never)
-    static func roomyResponseFields() -> HTTPFields {
+    public static func roomyResponseFields() -> HTTPFields {
         var fields = HTTPFields()
         fields.reserveCapacity(8)
         fields.append(HTTPField(name: .contentType, value: "application/json"))
@@ -92,9 +94,9 @@ struct EngineFixtures: Sendable {
     /// A handler's response fields built from a literal, as the demo server does: exactly two
     /// fields of capacity, so adding CORS fields grows the response's own storage.
     @inline(never)
-    static func tightResponseFields() -> HTTPFields {
+    public static func tightResponseFields() -> HTTPFields {
         [.contentType: "application/json", requestID: "42"]
     }
 
-    static let requestID = HTTPField.Name("X-Request-Id")!
+    public static let requestID = HTTPField.Name("X-Request-Id")!
 }

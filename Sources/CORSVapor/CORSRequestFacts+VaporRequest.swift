@@ -1,0 +1,51 @@
+import CORS
+import HTTPTypes
+import Vapor
+
+extension CORSRequestFacts {
+    /// The facts of a Vapor request, read straight from its headers: no `HTTPRequest` and no
+    /// `HTTPFields` are built, and field values are shared with Vapor's strings.
+    init(_ request: Request) {
+        self.init(method: HTTPRequest.Method(request.method))
+        for (name, value) in request.headers {
+            add(name: name, value: value)
+        }
+    }
+}
+
+extension HTTPRequest.Method {
+    /// Vapor's (NIO's) method, without going through a string for the common ones.
+    init(_ method: Vapor.HTTPMethod) {
+        switch method {
+        case .GET: self = .get
+        case .HEAD: self = .head
+        case .POST: self = .post
+        case .PUT: self = .put
+        case .DELETE: self = .delete
+        case .OPTIONS: self = .options
+        case .PATCH: self = .patch
+        case .CONNECT: self = .connect
+        case .TRACE: self = .trace
+        default:
+            // NIO's parser only accepts token methods, so this always succeeds; any method other
+            // than OPTIONS is treated alike by the engine.
+            self = HTTPRequest.Method(method.rawValue) ?? .get
+        }
+    }
+}
+
+extension String.UTF8View {
+    /// Whether this equals `lowercase` (which must be lowercase ASCII), ignoring ASCII case.
+    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        guard count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            var index = 0
+            for byte in self {
+                let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                if folded != expected[index] { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+}
