@@ -236,6 +236,74 @@ struct ScanRealStackTests {
         }
     }
 
+    // MARK: Python frameworks (PyPI, the venv Scripts/test.sh makes)
+
+    /// An app of `Tests/ScanStacks` run by the test Python on a free port: `arguments` after the
+    /// interpreter, given the port.
+    static func withPython(
+        _ name: String, environment: [String: String] = [:], arguments: (Int) -> [String], _ body: (Int) async throws -> Void
+    ) async throws {
+        let port = try DemoReloadTests.freePort()
+        let python = FastAPIServer.python()
+        let server = try await ScanChildServer.start(
+            name, executable: python.executable.path, arguments: python.arguments + arguments(port), port: port,
+            environment: environment.merging(["PYTHONDONTWRITEBYTECODE": "1"]) { $1 })
+        defer { server.stop() }
+        try await body(port)
+    }
+
+    static func withFastAPI(_ mode: String, _ body: (Int) async throws -> Void) async throws {
+        try await withPython("FastAPI (\(mode))", environment: ["CORS_SCAN_MODE": mode]) { port in
+            [
+                "-m", "uvicorn", "fastapi_scan_app:app", "--app-dir", stacks.path, "--host", "127.0.0.1", "--port", String(port),
+                "--log-level", "critical",
+            ]
+        } _: { port in
+            try await body(port)
+        }
+    }
+
+    @Test(
+        "The textbook setups (an explicit origin list, credentials) of Flask-CORS, django-cors-headers and Starlette's CORSMiddleware: no finding, exit 0",
+        arguments: ["flask", "django", "fastapi"])
+    func pythonCorrect(_ stack: String) async throws {
+        let check: (Int) async throws -> Void = { port in
+            let scan = try await Self.scan("http://127.0.0.1:\(port)/api/me")
+            #expect(scan.status == 0, "\(stack): \(scan.output)")
+            #expect(scan.summary == [], "\(stack)")
+        }
+        switch stack {
+        case "fastapi":
+            try await Self.withFastAPI("correct", check)
+        default:
+            try await Self.withPython(stack) { [Self.stacks.appendingPathComponent("\(stack)_scan_app.py").path, String($0)] } _: {
+                try await check($0)
+            }
+        }
+    }
+
+    @Test("FastAPI with CORS set by hand in the handlers: 404, 405 and the 422 of a malformed JSON body (`{`) lack it (missing-cors-on-error)")
+    func fastapiByHand() async throws {
+        try await Self.withFastAPI("by-hand") { port in
+            let scan = try await Self.scan("http://127.0.0.1:\(port)/api/me")
+            #expect(scan.status == 1)
+            #expect(scan.summary == ["medium breakage missing-cors-on-error"], "\(scan.output)")
+            let evidence = scan.findings.first?["evidence"] as? [[String: Any]] ?? []
+            let statuses = evidence.compactMap { $0["status"] as? Int }
+            #expect(Set(statuses) == [404, 405, 422], "\(statuses)")
+        }
+    }
+
+    @Test(
+        "aiohttp-cors, every route added: its real gaps only, no Vary: Origin and no CORS on 404/405 (aiohttp-cors cannot add them), no exposure"
+    )
+    func aiohttpCors() async throws {
+        try await Self.withPython("aiohttp-cors") { [Self.stacks.appendingPathComponent("aiohttp_scan_app.py").path, String($0)] } _: { port in
+            let scan = try await Self.scan("http://127.0.0.1:\(port)/api/me")
+            #expect(scan.summary == ["medium breakage missing-cors-on-error", "medium breakage missing-vary-origin"], "\(scan.output)")
+        }
+    }
+
     // MARK: Python's http.server
 
     @Test("Python's http.server echoing a percent-decoded Access-Control-Request-Headers: crlf-injection; echoing it as received, no finding")

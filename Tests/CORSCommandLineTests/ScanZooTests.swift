@@ -253,12 +253,15 @@ struct ScanZooTests {
         }
     }
 
-    @Test("The error probes: a sibling path (404) and a method the route lacks (405), each shown as evidence")
+    @Test("The error probes: a sibling path (404), a method the route lacks (405) and a malformed body, each shown as evidence")
     func missingCORSOnErrorNamesEachError() async throws {
         try await withCheckServer(Self.zooRouter()) { server in
             let report = try await Self.scan(.errorsWithoutCORS, on: server)
             let finding = try #require(report.findings.first { $0.code == .missingCORSOnError })
-            #expect(finding.evidence.map(\.status).sorted() == [404, 405])
+            // The preflight's Access-Control-Allow-Methods lists POST: the malformed body is sent
+            // too, and this route answers it 405.
+            #expect(finding.evidence.map(\.status).sorted() == [404, 405, 405])
+            #expect(finding.explanation.contains("405 for a malformed body (POST /errorsWithoutCORS/me)"), "\(finding.explanation)")
             #expect(finding.evidence.map(\.target).contains("/errorsWithoutCORS/cors-probe-zoo42"))
             #expect(finding.explanation.contains("404 for a path that does not exist (GET /errorsWithoutCORS/cors-probe-zoo42)"), "\(finding.explanation)")
             #expect(finding.explanation.contains("405 for a method the route does not have (TRACE /errorsWithoutCORS/me)"), "\(finding.explanation)")

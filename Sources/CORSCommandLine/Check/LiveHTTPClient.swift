@@ -49,12 +49,18 @@ struct LiveHTTPClient: HTTPExchanger {
     }
 
     func send(_ request: HTTPRequest) async throws(HTTPExchangeError) -> HTTPExchangeResponse {
+        try await send(request, body: [])
+    }
+
+    /// Sends `request` with `body` (AsyncHTTPClient adds its `Content-Length`).
+    func send(_ request: HTTPRequest, body: [UInt8]) async throws(HTTPExchangeError) -> HTTPExchangeResponse {
         let url = request.exchangeURL
         var outgoing = HTTPClientRequest(url: url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headerFields {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
+        if !body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
         do {
             let response = try await client.execute(outgoing, deadline: deadline)

@@ -117,7 +117,7 @@ struct TargetScanner: Sendable {
         func send(
             _ kind: Observation.Kind, _ purpose: Observation.Purpose, origin: String?, probe: Probe? = nil, trusted: Bool,
             method: HTTPRequest.Method = .get, path: String? = nil, requestedMethod: String? = nil,
-            requestedHeaders: String? = nil, extra: HTTPFields = [:]
+            requestedHeaders: String? = nil, extra: HTTPFields = [:], body: [UInt8] = []
         ) async throws(HTTPExchangeError) -> Observation? {
             guard report.requests < originProbeBudget else { return nil }
             var fields = HTTPFields()
@@ -135,7 +135,12 @@ struct TargetScanner: Sendable {
                 method: wireMethod, scheme: target.scheme, authority: target.authority, path: path, headerFields: fields)
             try? await throttle.acquire()
             report.requests += 1
-            let response = try await exchanger.send(request)
+            let response: HTTPExchangeResponse
+            if !body.isEmpty, let sender = exchanger as? any HTTPBodySending {
+                response = try await sender.send(request, body: body)
+            } else {
+                response = try await exchanger.send(request)
+            }
             var shown: [String: String] = [:]
             for field in fields where field.name != .accept { shown[field.name.rawName] = field.value }
             let observation = Observation(
@@ -202,12 +207,21 @@ struct TargetScanner: Sendable {
 
         if let frontend {
             // 5. Error responses for the trusted origin: a sibling path that does not exist, and a
-            // malformed (empty) JSON body when the route takes POST. The 405 was sent above.
+            // malformed JSON body (`{`) when the route takes POST, which a framework that validates
+            // bodies answers 400 or 422 before any handler runs. The 405 was sent above.
             _ = try? await send(.get, .errorProbe("a path that does not exist"), origin: frontend, trusted: true, path: Self.siblingPath(of: target.pathAndQuery, token: token))
-            if methods.contains("POST") {
+            // POST counts as the route's when it was seen, or when a trusted preflight's
+            // Access-Control-Allow-Methods lists it (Starlette's 405 names one route's methods only).
+            let takesPost =
+                methods.contains("POST")
+                || observations.contains { observation in
+                    observation.purpose == .functionalPreflight && observation.isSuccess
+                        && ScanJudge.lists(observation.response.headerFields[.accessControlAllowMethods], "POST", caseSensitive: true)
+                }
+            if takesPost {
                 _ = try? await send(
                     .other, .errorProbe("a malformed body"), origin: frontend, trusted: true, method: .post,
-                    extra: [.contentType: "application/json"])
+                    extra: [.contentType: "application/json"], body: Array("{".utf8))
             }
 
             // 6. CR LF: an encoded line break after the trusted origin, and in the requested headers.
