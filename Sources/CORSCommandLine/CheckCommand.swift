@@ -138,6 +138,10 @@ struct CheckCommand: AsyncParsableCommand {
             guard method.uppercased() == "GET" else {
                 throw ToolFailure("invalid --method '\(Self.printable(method))' with --websocket: a WebSocket upgrade is always GET")
             }
+            guard credentials == "same-origin" else {
+                throw ToolFailure(
+                    "--credentials does not apply to --websocket: a browser always sends the site's cookies with an upgrade (give them with -H 'Cookie: name=value')")
+            }
             guard browser == "chromium" else {
                 throw ToolFailure("--browser does not apply to --websocket: every engine sends the same upgrade and none applies CORS to it")
             }

@@ -420,6 +420,7 @@ struct GuardProbeTests {
             (["ws://127.0.0.1:9/ws", "--origin", "nowhere"], "invalid --origin: 'nowhere' is not an origin (scheme://host[:port], or null)"),
             (["ftp://127.0.0.1/ws", "--websocket", "--origin", "https://a.example"], "invalid URL: 'ftp://127.0.0.1/ws' is not a ws, wss, http or https URL"),
             (["ws://127.0.0.1:9/ws", "--origin", "https://a.example", "--browser", "firefox"], "--browser does not apply to --websocket: every engine sends the same upgrade and none applies CORS to it"),
+            (["ws://127.0.0.1:9/ws", "--origin", "https://a.example", "--credentials", "include"], "--credentials does not apply to --websocket: a browser always sends the site's cookies with an upgrade (give them with -H 'Cookie: name=value')"),
         ]
         for (arguments, line) in cases {
             let result = try await runCheck(arguments)
