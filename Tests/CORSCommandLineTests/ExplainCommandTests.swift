@@ -95,7 +95,7 @@ struct ExplainCommandTests {
         #expect(finding.origin == "http://localhost:5173")
         #expect(
             finding.causes.map(\.reason) == [
-                .missingAllowOriginHeader, .allowOriginMismatch, .invalidAllowOriginValue, .multipleAllowOriginValues,
+                .missingAllowOriginHeader, .allowOriginMismatch, .invalidAllowOriginValue,
             ])
         #expect(finding.decidingProbe?.hasPrefix("Status 500: most likely an error page without CORS headers") == true)
         #expect(finding.command == "cors check http://127.0.0.1:8080/boom --origin http://localhost:5173 --browser webkit")
