@@ -33,19 +33,3 @@ extension HTTPRequest.Method {
         }
     }
 }
-
-extension String.UTF8View {
-    /// Whether this equals `lowercase` (which must be lowercase ASCII), ignoring ASCII case.
-    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
-        guard count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { expected in
-            var index = 0
-            for byte in self {
-                let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-                if folded != expected[index] { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-}

@@ -79,7 +79,7 @@ enum FieldNameClassifier {
 
 extension String.UTF8View {
     /// Whether this equals `lowercase` (lowercase ASCII), ignoring ASCII case, without allocating.
-    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+    package func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
         guard count == lowercase.utf8CodeUnitCount else { return false }
         return lowercase.withUTF8Buffer { expected in
             var index = 0
