@@ -80,7 +80,7 @@ fi
 # request, an upgrade its answer at once) must not wait for CPU behind them, so they run alone.
 # Every test runs; each batch ends with its own summary.
 heavy='BrowserTests|ProxyCommandTests'
-timed='HostileServerTests|OversizedHeadTests|GuardMiddlewareTests'
+timed='HostileServerTests|OversizedHeadTests|GuardMiddlewareTests|ProxyHostileInputTests'
 swift test --skip-build --skip "$heavy|$timed"
 swift test --skip-build --filter "$heavy"
 swift test --skip-build --filter "$timed"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import CORS
+import CORSObservability
 import Logging
 import ServiceLifecycle
 
@@ -23,6 +24,11 @@ struct ProxyCommand: AsyncParsableCommand {
             on every response (the upstream's errors, 502 when it is down and 504 on timeout included); the \
             upstream's own Access-Control-* headers are removed, or with --keep-upstream-cors kept and compared. \
             SIGHUP reloads the policy.
+
+            Report-only mode: add --report-only to policy mode. Every request, preflights included, goes to the \
+            upstream and its answer comes back unchanged; each request the policy would answer differently \
+            (would-deny, would-allow, would-change-header) is logged on stderr and counted in \
+            cors_report_only_differences_total{difference,origin}.
 
             Only the configured upstreams are reachable: a request for another host is refused with 400. It \
             listens on loopback unless --listen names another address. SIGTERM or SIGINT: in-flight requests finish.
@@ -50,6 +56,12 @@ struct ProxyCommand: AsyncParsableCommand {
     @Flag(help: "Keep the upstream's own Access-Control-* headers and let it answer preflights; warn once per disagreement with the policy.")
     var keepUpstreamCors = false
 
+    @Flag(help: "Report-only mode: forward everything, preflights included, and return the upstream's answers unchanged; log and count each request the policy would answer differently.")
+    var reportOnly = false
+
+    @Option(help: "In report-only mode, how many distinct origins get their own metric series (later ones count as 'other').")
+    var reportOnlyOriginCap = 100
+
     @Option(help: "The Host header sent upstream: passthrough (the browser's) or upstream (the upstream's own).")
     var hostHeader: HostHeaderMode = .passthrough
 
@@ -71,6 +83,15 @@ struct ProxyCommand: AsyncParsableCommand {
         }
         if keepUpstreamCors && policy == nil {
             throw ValidationError("--keep-upstream-cors compares the upstream's CORS headers with a policy; give --policy FILE.")
+        }
+        if reportOnly && policy == nil {
+            throw ValidationError("--report-only decides with a policy without enforcing it; give --policy FILE.")
+        }
+        if reportOnly && keepUpstreamCors {
+            throw ValidationError("--report-only already keeps the upstream's CORS headers and reports every difference; drop --keep-upstream-cors.")
+        }
+        if !(0...10_000).contains(reportOnlyOriginCap) {
+            throw ValidationError("--report-only-origin-cap must be from 0 to 10000, not \(reportOnlyOriginCap).")
         }
         if profile != nil && policy == nil {
             throw ValidationError("--profile selects a profile of --policy FILE; give --policy.")
@@ -138,6 +159,11 @@ struct ProxyCommand: AsyncParsableCommand {
             let policyStore = CORSPolicyStore(CORSPolicyTable(valid))
             store = policyStore
             settings.policy = .live(policyStore)
+            if reportOnly {
+                settings.reportOnly = ProxyReportOnly(
+                    recorder: CORSReportOnlyRecorder(originCardinalityCap: reportOnlyOriginCap),
+                    logger: ProxyReportOnly.standardErrorLogger())
+            }
         }
         if !ProxySettings.isLoopback(settings.listenHost) {
             StandardError.write(

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CORS
 @testable import CORSCommandLine
+import CORSTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -193,9 +194,7 @@ struct UvicornApp: Sendable {
     }
 
     static func start() async throws -> UvicornApp {
-        let probe = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
-        let port = probe.localAddress?.port ?? 0
-        try await probe.close()
+        let port = try LoopbackPort.free()
         let venv = repositoryRoot.appendingPathComponent(".build/fastapi-venv/bin/python")
         let named = ProcessInfo.processInfo.environment["CORS_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
         let process = Process()

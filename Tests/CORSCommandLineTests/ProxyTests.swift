@@ -67,11 +67,13 @@ struct RunningProxy {
 
     /// Starts the proxy that `arguments` (as for `cors proxy`) describe, with `policy` in force.
     static func start(
-        _ arguments: [String], policy: CORSPolicy? = nil, comparison: UpstreamCORSComparison? = nil
+        _ arguments: [String], policy: CORSPolicy? = nil, comparison: UpstreamCORSComparison? = nil,
+        reportOnly: ProxyReportOnly? = nil
     ) async throws -> RunningProxy {
         var settings = try ProxyCommand.parse(arguments + ["--listen", "127.0.0.1:0"]).makeSettings()
         settings.policy = policy.map { .fixed(CORSPolicyTable($0)) }
         if comparison != nil { settings.keepsUpstreamCORS = true }
+        settings.reportOnly = reportOnly
         let client = ProxyServer.makeClient(settings)
         let proxySettings = settings
         let server = try await LocalServer.start("cors proxy") { onRunning in

@@ -35,9 +35,12 @@ struct ProxyResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let head = request.head
         let path = head.path ?? "/"
-        let decision = settings.policy.map { source in
+        let decided = settings.policy.map { source in
             source.engine(forPath: { Self.withoutQuery(path) }).decide(head)
         }
+        // In report-only mode the policy changes nothing: the proxy's own answers carry no
+        // CORS fields either, as the upstream's would not if it could not be reached.
+        let decision = settings.reportOnly == nil ? decided : nil
         if let decision, decision.isPreflight, !settings.keepsUpstreamCORS {
             return Response(status: decision.preflightStatus, headers: decision.preflightHeaderFields)
         }
@@ -92,6 +95,10 @@ struct ProxyResponder: HTTPResponder {
             }
             headers.append(HTTPField(name: fieldName, value: value))
         }
+        let status = HTTPResponse.Status(code: Int(upstream.status.code), reasonPhrase: upstream.status.reasonPhrase)
+        if let reportOnly = settings.reportOnly, let decided {
+            reportOnly.record(decided, for: head, upstreamStatus: status, upstreamFields: headers, path: Self.withoutQuery(path))
+        }
         if let decision {
             if let comparison {
                 comparison.compare(upstream: headers, policy: Self.policyFields(decision), request: head)
@@ -99,7 +106,6 @@ struct ProxyResponder: HTTPResponder {
                 decision.apply(to: &headers)
             }
         }
-        let status = HTTPResponse.Status(code: Int(upstream.status.code), reasonPhrase: upstream.status.reasonPhrase)
         let body = head.method == .head ? ResponseBody() : ResponseBody(asyncSequence: upstream.body)
         return Response(status: status, headers: headers, body: body)
     }

@@ -14,6 +14,9 @@ struct ProxySettings: Sendable {
     /// Keep the upstream's `Access-Control-*` fields (and let it answer preflights), comparing
     /// them with the policy's.
     var keepsUpstreamCORS = false
+    /// Report-only mode: the upstream answers everything, preflights included, and its answers
+    /// pass unchanged; the policy's differences are only recorded.
+    var reportOnly: ProxyReportOnly?
     /// How `Host` reaches the upstream.
     var hostMode: HostHeaderMode = .passthrough
     /// The largest request head (request line and fields) accepted, in bytes.

@@ -19,7 +19,7 @@ struct ProxyStartupReport {
         return "http://\(host):\(port)"
     }
 
-    var mode: String { policy == nil ? "same-origin" : "policy" }
+    var mode: String { policy == nil ? "same-origin" : settings.reportOnly == nil ? "policy" : "report-only" }
 
     /// The routes, one line each, longest prefix first.
     var routeLines: [String] {
@@ -35,13 +35,22 @@ struct ProxyStartupReport {
     func lines() -> [String] {
         var lines: [String] = []
         if let policy, let policyName {
-            lines.append("cors proxy on \(origin): policy mode, every response carries the policy's CORS headers")
+            if settings.reportOnly == nil {
+                lines.append("cors proxy on \(origin): policy mode, every response carries the policy's CORS headers")
+            } else {
+                lines.append("cors proxy on \(origin): report-only mode, the upstream's answers pass unchanged and the policy only reports")
+            }
             lines.append("Routes:")
             lines += routeLines
             lines.append("Policy \(policyName): valid\(findings.isEmpty ? ", no warnings" : ", \(findings.count) warning(s)")")
             lines += findings.map { "  \($0)" }
             lines += Self.settingLines(policy)
-            if settings.keepsUpstreamCORS {
+            if let reportOnly = settings.reportOnly {
+                lines.append(
+                    "Report-only: in force. Every request, preflights included, reaches the upstream and its answer comes back unchanged, CORS headers included.")
+                lines.append(
+                    "Each request the policy would answer differently is logged on stderr and counted in cors_report_only_differences_total{difference,origin}: would-deny, would-allow, would-change-header (origins beyond the first \(reportOnly.recorder.originCardinalityCap) counted as other).")
+            } else if settings.keepsUpstreamCORS {
                 lines.append("Upstream CORS headers: kept, and preflights reach the upstream; each disagreement with the policy is warned about once on stderr.")
             } else {
                 lines.append("Upstream CORS headers: removed; the proxy answers preflights and sets the policy's headers on every response, 4xx, 5xx, 502 and 504 included.")
@@ -149,6 +158,7 @@ struct ProxyStartupReport {
                 ("policy", .string(policyName)),
                 ("findings", .strings(findings)),
                 ("keepUpstreamCORS", .bool(settings.keepsUpstreamCORS)),
+                ("reportOnly", .bool(settings.reportOnly != nil)),
                 ("effectivePolicy", DemoCommand.json(policy)),
                 ("productionEquivalent", .object(zip(["nginx", "caddy"], exports()).map { ($0, .string($1.configuration)) })),
             ]
