@@ -84,6 +84,10 @@ struct ProxyHostileInputTests {
         HostileCase(
             name: "CONNECT (open proxy)", request: head(["CONNECT example.com:443 HTTP/1.1", "Host: example.com:443"]),
             statusLine: badRequest, grant: false),
+        HostileCase(
+            name: "a valid request, then a malformed one on the same connection: answered in order, then 400",
+            request: Array("GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGARBAGE\r\n\r\n".utf8), statusLine: "HTTP/1.1 200 OK",
+            grant: false),
         // Forwarded or answered by the policy: the adapters' answers.
         HostileCase(
             name: "10,000 commas in Access-Control-Request-Headers: the policy's own Allow-Headers",

@@ -40,6 +40,10 @@ struct ProxyChildChannel: ServerChildChannel, HTTPChannelHandler {
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
             // Hummingbird validates outgoing fields through HTTPTypes already.
             configuration.enableResponseHeaderValidation = false
+            // Hummingbird answers a later request's parse error itself, after the answers before
+            // it (its own servers turn NIO's handler off too); NIO's would write its 400 ahead of
+            // a pipelined request's answer and trip NIO's pipelining state machine.
+            configuration.enableErrorHandling = false
             configuration.decoderConfiguration.maxHeaderListSize = settings.maximumHeaderBytes
             configuration.decoderConfiguration.maxHeaderFieldSize = settings.maximumHeaderBytes
             let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
