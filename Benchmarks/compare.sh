@@ -5,20 +5,23 @@
 #   Hummingbird 2: no CORS, Hummingbird's CORSMiddleware, swift-cors
 #   Vapor 4:       no CORS, Vapor's CORSMiddleware, swift-cors
 #   FastAPI:       no CORS, the tutorial's app (Starlette's CORSMiddleware), under uvicorn
+#   Proxies:       the Hummingbird upstream directly, nginx proxy_pass with `cors export --to
+#                  nginx`'s configuration, `cors proxy --policy` (PROXY=0 leaves them out)
 # then, interleaved over ROUNDS rounds, runs wrk against each: GET /me with a trusted Origin
 # (compare/get.lua) and the preflight for PUT /me with two headers (compare/preflight.lua).
-# Prints a table of requests/s and p99 latency with ratios to the same framework's no-CORS
-# server and to its built-in middleware; writes results/compare.{json,csv,md,png}.
+# Prints, for each server, the median over the rounds of its per-round ratio to the same
+# framework's no-CORS server and to its built-in middleware (compare/report.py says why), and
+# writes results/compare.{json,csv,md,png}; the JSON keeps every round's requests/s and p99.
 #
-# Settings (environment): DURATION seconds per wrk run (5), ROUNDS (3), THREADS (2),
-# CONNECTIONS (2), BASE_PORT (18080), SKIP_BUILD=1 to reuse the release binary.
+# Settings (environment): DURATION seconds per wrk run (5), ROUNDS (7), THREADS (2),
+# CONNECTIONS (2), BASE_PORT (18080), PROXY (1), SKIP_BUILD=1 to reuse the release binaries.
 # Loopback only; every server it starts is stopped on exit.
 set -euo pipefail
 
 cd "$(dirname "$0")"
 HERE=$(pwd)
 DURATION=${DURATION:-5}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-7}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-2}
 BASE_PORT=${BASE_PORT:-18080}
@@ -79,8 +82,34 @@ fi
 SERVER_BIN="$(swift build -c release --show-bin-path)/CompareServer"
 [[ -x "$SERVER_BIN" ]] || { echo "no $SERVER_BIN; build it or unset SKIP_BUILD" >&2; exit 1; }
 
+# `cors proxy` against nginx `proxy_pass` (PROXY=0 leaves them out): both in front of the same
+# upstream (CompareServer, Hummingbird without CORS), both enforcing the tutorial's policy — nginx
+# with the configuration `cors export --to nginx` writes, given a keep-alive upstream pool as
+# `cors proxy` has.
+PROXY=${PROXY:-1}
+if [[ $PROXY == 1 ]]; then
+    command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
+    if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+        log "building cors (release)"
+        swift build -c release --product cors >&2
+    fi
+    CORS_BIN="$(swift build -c release --show-bin-path)/cors"
+    [[ -x "$CORS_BIN" ]] || { echo "no $CORS_BIN; build it or unset SKIP_BUILD" >&2; exit 1; }
+    cat >"$WORK/tutorial.json" <<'JSON'
+{
+  "allowOrigins": ["https://app.example.com", "http://localhost:5173"],
+  "allowCredentials": true,
+  "allowMethods": ["GET", "POST", "PUT", "DELETE"],
+  "allowHeaders": ["Authorization", "Content-Type"],
+  "exposeHeaders": ["X-Request-Id"],
+  "maxAge": 600
+}
+JSON
+fi
+
 # --- Servers -----------------------------------------------------------------------------------
 SERVERS=(hummingbird-none hummingbird-builtin hummingbird-ours vapor-none vapor-builtin vapor-ours fastapi-none fastapi-builtin)
+[[ $PROXY == 1 ]] && SERVERS+=(proxy-none proxy-builtin proxy-ours)
 declare -A PORT
 port=$BASE_PORT
 for server in "${SERVERS[@]}"; do
@@ -94,7 +123,35 @@ done
 
 start_server() {
     local server=$1 framework=${1%-*} cors=${1#*-} port=${PORT[$1]}
-    if [[ $framework == fastapi ]]; then
+    if [[ $server == proxy-none ]]; then
+        "$SERVER_BIN" --framework hummingbird --cors none --port "$port" >"$WORK/$server.log" 2>&1 &
+    elif [[ $server == proxy-builtin ]]; then
+        local upstream="http://$HOST:${PORT[proxy-none]}"
+        mkdir -p "$WORK/nginx"
+        "$CORS_BIN" export "$WORK/tutorial.json" --to nginx --upstream "$upstream" --listen "$HOST:$port" 2>/dev/null \
+            | sed "s|proxy_pass $upstream;|proxy_pass http://compare_upstream;|" >"$WORK/nginx/cors.conf"
+        cat >"$WORK/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    upstream compare_upstream { server $HOST:${PORT[proxy-none]}; keepalive 64; }
+    include $WORK/nginx/cors.conf;
+}
+NGINX
+        nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/$server.log" 2>&1 &
+    elif [[ $server == proxy-ours ]]; then
+        "$CORS_BIN" proxy --policy "$WORK/tutorial.json" --upstream "http://$HOST:${PORT[proxy-none]}" \
+            --listen "$HOST:$port" >"$WORK/$server.log" 2>&1 &
+    elif [[ $framework == fastapi ]]; then
         (cd "$HERE/../Tests/FastAPI" && CORS=$cors exec "$VENV/bin/python" -m uvicorn tutorial_app:app \
             --host "$HOST" --port "$port" --log-level warning --no-access-log) \
             >"$WORK/$server.log" 2>&1 &

@@ -3,9 +3,15 @@
 usage: report.py RAW_DIR RESULTS_DIR SETTINGS_JSON
 
 RAW_DIR holds one wrk --latency output per run, named FRAMEWORK-CORS.SCENARIO.ROUND.txt.
-Each figure is the median over the rounds; the ratios compare medians with the no-CORS server
-of the same framework (for preflights: with its GET /me, since without CORS there is no
-preflight answer) and with the framework's own CORS middleware.
+
+On a shared or noisy machine the rounds differ more than the servers do, so the servers are
+compared within each round: every round gives each server's ratio to the no-CORS server of the
+same framework (for preflights: its GET /me, since without CORS there is no preflight answer) and
+to the framework's own CORS middleware, measured minutes apart in the same round. The tables show
+the median of those per-round ratios, with their range; raw requests/s and p99 stay in the JSON.
+
+The "proxy" framework compares `cors proxy` with nginx `proxy_pass` in front of the same
+upstream: its reference rows are "direct" (the upstream itself) and "nginx".
 """
 import csv
 import json
@@ -14,14 +20,18 @@ import statistics
 import sys
 from pathlib import Path
 
-FRAMEWORKS = ["hummingbird", "vapor", "fastapi"]
-FRAMEWORK_NAMES = {"hummingbird": "Hummingbird 2", "vapor": "Vapor 4", "fastapi": "FastAPI (uvicorn)"}
+FRAMEWORKS = ["hummingbird", "vapor", "fastapi", "proxy"]
+FRAMEWORK_NAMES = {"hummingbird": "Hummingbird 2", "vapor": "Vapor 4", "fastapi": "FastAPI (uvicorn)",
+                   "proxy": "Proxy"}
 CORS_LAYERS = ["none", "builtin", "ours"]
 CORS_NAMES = {
     "none": "no CORS",
     "builtin": "built-in CORSMiddleware",
     "ours": "swift-cors",
 }
+# For the proxy rows: "none" is the upstream reached directly, "builtin" nginx proxy_pass with a
+# CORS map, "ours" `cors proxy --policy` (both add the tutorial's CORS fields).
+PROXY_NAMES = {"none": "upstream, direct", "builtin": "nginx proxy_pass", "ours": "cors proxy"}
 SCENARIOS = ["get", "preflight"]
 SCENARIO_NAMES = {"get": "GET /me (trusted Origin)", "preflight": "Preflight (PUT, 2 headers)"}
 
@@ -46,12 +56,13 @@ def parse_wrk(text):
     }
 
 
-def ratio(value, reference):
-    return None if value is None or not reference else value / reference
-
 
 def fmt_ratio(value):
     return "–" if value is None else f"{value:.3f}×"
+
+
+def fmt_range(bounds):
+    return "" if not bounds else f" ({bounds[0]:.2f}–{bounds[1]:.2f})"
 
 
 def main():
@@ -80,6 +91,17 @@ def main():
             "rounds": sorted(results, key=lambda r: r["round"]),
         }
 
+    def per_round_ratios(entry, reference, metric):
+        """The entry's metric over the reference's, round by round: (median, min, max, list)."""
+        if entry is None or reference is None:
+            return None
+        by_round = {r["round"]: r[metric] for r in reference["rounds"]}
+        values = [r[metric] / by_round[r["round"]] for r in entry["rounds"] if by_round.get(r["round"])]
+        if not values:
+            return None
+        return {"median": statistics.median(values), "min": min(values), "max": max(values),
+                "rounds": [round(v, 4) for v in values]}
+
     rows = []
     for scenario in SCENARIOS:
         for framework in FRAMEWORKS:
@@ -89,6 +111,10 @@ def main():
                 entry = summary.get((framework, cors, scenario))
                 if entry is None:
                     continue
+                rps_none = per_round_ratios(entry, base, "requests_per_second")
+                rps_builtin = per_round_ratios(entry, builtin, "requests_per_second")
+                p99_none = per_round_ratios(entry, base, "p99_ms")
+                p99_builtin = per_round_ratios(entry, builtin, "p99_ms")
                 rows.append({
                     "scenario": scenario,
                     "framework": framework,
@@ -96,11 +122,18 @@ def main():
                     "requests_per_second": round(entry["requests_per_second"], 1),
                     "requests_per_second_min": round(entry["requests_per_second_min"], 1),
                     "requests_per_second_max": round(entry["requests_per_second_max"], 1),
-                    "rps_vs_no_cors": ratio(entry["requests_per_second"], base and base["requests_per_second"]),
-                    "rps_vs_builtin": ratio(entry["requests_per_second"], builtin and builtin["requests_per_second"]),
+                    "rps_vs_no_cors": rps_none and rps_none["median"],
+                    "rps_vs_builtin": rps_builtin and rps_builtin["median"],
+                    "rps_vs_no_cors_range": rps_none and [rps_none["min"], rps_none["max"]],
+                    "rps_vs_builtin_range": rps_builtin and [rps_builtin["min"], rps_builtin["max"]],
+                    "rps_vs_no_cors_per_round": rps_none and rps_none["rounds"],
+                    "rps_vs_builtin_per_round": rps_builtin and rps_builtin["rounds"],
                     "p99_ms": round(entry["p99_ms"], 4),
-                    "p99_vs_no_cors": ratio(entry["p99_ms"], base and base["p99_ms"]),
-                    "p99_vs_builtin": ratio(entry["p99_ms"], builtin and builtin["p99_ms"]),
+                    "p99_added_ms_vs_no_cors": None if base is None else round(
+                        statistics.median(r["p99_ms"] for r in entry["rounds"])
+                        - statistics.median(r["p99_ms"] for r in base["rounds"]), 4),
+                    "p99_vs_no_cors": p99_none and p99_none["median"],
+                    "p99_vs_builtin": p99_builtin and p99_builtin["median"],
                     "non_2xx_3xx": entry["non_2xx_3xx"],
                     "rounds": len(entry["rounds"]),
                 })
@@ -108,8 +141,9 @@ def main():
     results_dir.mkdir(parents=True, exist_ok=True)
     document = {
         "settings": settings,
-        "note": "medians over rounds; ratios are median / median. Preflight ratios to no CORS "
-                "compare with that framework's no-CORS GET /me.",
+        "note": "requests/s and p99 are medians over rounds; every ratio is the median of the "
+                "per-round ratios (each round compares servers measured minutes apart). Preflight "
+                "ratios to no CORS compare with that framework's no-CORS GET /me.",
         "rows": rows,
         "runs": [
             {"framework": f, "cors": c, "scenario": s, **run}
@@ -119,26 +153,28 @@ def main():
     (results_dir / "compare.json").write_text(json.dumps(document, indent=2) + "\n")
 
     with open(results_dir / "compare.csv", "w", newline="") as handle:
-        fields = [k for k in rows[0] if k != "rounds"] + ["rounds"]
+        fields = [k for k in rows[0] if k != "rounds" and not k.endswith(("_range", "_per_round"))] + ["rounds"]
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: (f"{v:.4f}" if isinstance(v, float) and k.endswith(("cors", "builtin")) else v)
-                             for k, v in row.items()})
+                             for k, v in row.items() if k in fields})
 
     lines = []
     for scenario in SCENARIOS:
         lines.append(f"**{SCENARIO_NAMES[scenario]}**")
         lines.append("")
-        lines.append("| Server | req/s | × no CORS | × built-in | p99 | × no CORS | × built-in |")
+        lines.append("| Server | req/s × no CORS (range) | req/s × built-in (range) | p99 × no CORS | p99 × built-in | req/s | p99 |")
         lines.append("|---|---:|---:|---:|---:|---:|---:|")
         for row in (r for r in rows if r["scenario"] == scenario):
-            name = f"{FRAMEWORK_NAMES[row['framework']]}, {CORS_NAMES[row['cors']]}"
+            names = PROXY_NAMES if row["framework"] == "proxy" else CORS_NAMES
+            name = f"{FRAMEWORK_NAMES[row['framework']]}, {names[row['cors']]}"
             flag = f" ({row['non_2xx_3xx']} non-2xx)" if row["non_2xx_3xx"] and scenario == "get" else ""
             lines.append(
-                f"| {name}{flag} | {row['requests_per_second']:,.0f} | {fmt_ratio(row['rps_vs_no_cors'])} | "
-                f"{fmt_ratio(row['rps_vs_builtin'])} | {row['p99_ms'] * 1000:,.0f} µs | "
-                f"{fmt_ratio(row['p99_vs_no_cors'])} | {fmt_ratio(row['p99_vs_builtin'])} |")
+                f"| {name}{flag} | {fmt_ratio(row['rps_vs_no_cors'])}{fmt_range(row['rps_vs_no_cors_range'])} | "
+                f"{fmt_ratio(row['rps_vs_builtin'])}{fmt_range(row['rps_vs_builtin_range'])} | "
+                f"{fmt_ratio(row['p99_vs_no_cors'])} | {fmt_ratio(row['p99_vs_builtin'])} | "
+                f"{row['requests_per_second']:,.0f} | {row['p99_ms'] * 1000:,.0f} µs |")
         lines.append("")
     markdown = "\n".join(lines)
     (results_dir / "compare.md").write_text(markdown)
