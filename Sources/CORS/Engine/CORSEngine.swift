@@ -33,8 +33,8 @@ public struct CORSEngine: Sendable {
         decide(CORSRequestFacts(request))
     }
 
-    /// Like ``decide(_:)-(HTTPRequest)``, and also asks the policy's ``CORSOriginPredicate`` about
-    /// origins that the static rules do not trust. Adapters call this one; without a predicate it
+    /// Like the synchronous `decide(_:)`, and also asks the policy's ``CORSOriginPredicate``
+    /// about origins that the static rules do not trust. Adapters call this one; without a predicate it
     /// never suspends.
     public func decide(_ request: HTTPRequest) async -> CORSDecision {
         await decide(CORSRequestFacts(request))
@@ -49,8 +49,8 @@ public struct CORSEngine: Sendable {
         return decide(facts, match: compiled.origins.match(origin))
     }
 
-    /// Like ``decide(_:)-(CORSRequestFacts)``, and also asks the policy's ``CORSOriginPredicate``
-    /// about origins that the static rules do not trust.
+    /// Like the synchronous `decide(_:)` of the facts, and also asks the policy's
+    /// ``CORSOriginPredicate`` about origins that the static rules do not trust.
     public func decide(_ facts: CORSRequestFacts) async -> CORSDecision {
         guard facts.originCount == 1, let origin = facts.origin else {
             return decide(facts, match: nil)

@@ -3,10 +3,9 @@ public import HTTPTypes
 /// The few facts of a request that the engine decides on: its method, its `Origin` and, on
 /// `OPTIONS`, its `Access-Control-Request-*` fields.
 ///
-/// ``CORSEngine/decide(_:)-(HTTPRequest)`` gathers them from an `HTTPRequest`. An adapter for a
+/// ``CORSEngine`` gathers them itself when it is given an `HTTPRequest`. An adapter for a
 /// framework with its own header type gathers them directly, without building an
-/// `HTTPRequest`, and hands them to ``CORSEngine/decide(_:)-(CORSRequestFacts)``; the decision
-/// is the same.
+/// `HTTPRequest`, and hands them to the engine's `decide(_:)`; the decision is the same.
 ///
 /// ```swift
 /// var facts = CORSRequestFacts(method: .options)
