@@ -159,6 +159,7 @@ let package = Package(
                 "CORSHummingbird",
                 "CORS",
                 "CORSObservability",
+                "CORSTestSupport",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,52 +3,10 @@ import CORSObservability
 import Foundation
 import Logging
 import MetricsTestKit
-import Synchronization
 import Testing
 
 @testable import CORSCommandLine
 import CORSTestSupport
-
-/// Log entries, captured as the recorder writes them.
-final class ProxyLogCapture: Sendable {
-    struct Entry: Sendable, Equatable, CustomStringConvertible {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
-
-        var description: String { "\(level) \(message) \(metadata.sorted { $0.key < $1.key })" }
-    }
-
-    private let storage = Mutex<[Entry]>([])
-
-    var entries: [Entry] { storage.withLock { $0 } }
-
-    /// A logger at `info` (the level the recorder writes at) that records here.
-    func logger() -> Logger {
-        var logger = Logger(label: "cors.proxy.report-only") { _ in Handler(capture: self) }
-        logger.logLevel = .info
-        return logger
-    }
-
-    private struct Handler: LogHandler {
-        let capture: ProxyLogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            var all = metadata
-            if let extra = event.metadata { all.merge(extra) { $1 } }
-            capture.storage.withLock {
-                $0.append(Entry(level: event.level, message: event.message.description, metadata: all.mapValues { "\($0)" }))
-            }
-        }
-    }
-}
 
 /// `cors proxy --report-only`: the upstream (the demo API with the tutorial's policy, the CORS
 /// layer in place) answers everything, preflights included, and its answers pass unchanged; a
@@ -87,9 +45,9 @@ struct ProxyReportOnlyTests {
                 policy: .tutorial, host: "127.0.0.1", port: 0, logger: LocalServer.quietLogger, onRunning: onRunning)
         }
         let metrics = TestMetrics()
-        let logs = ProxyLogCapture()
+        let logs = LogCapture()
         let reportOnly = ProxyReportOnly(
-            recorder: CORSReportOnlyRecorder(originCardinalityCap: 2, metricsFactory: metrics), logger: logs.logger())
+            recorder: CORSReportOnlyRecorder(originCardinalityCap: 2, metricsFactory: metrics), logger: logs.logger(level: .info))
         let proxy = try await RunningProxy.start(["--upstream", demo.baseURL], policy: Self.trialPolicy, reportOnly: reportOnly)
         defer { Task { await proxy.stop(); await demo.stop() } }
 
@@ -136,9 +94,9 @@ struct ProxyReportOnlyTests {
     func capAndGatewayFailure() async throws {
         let upstream = try await LocalServer.start(router: ProxyTestUpstream.router())
         let metrics = TestMetrics()
-        let logs = ProxyLogCapture()
+        let logs = LogCapture()
         let reportOnly = ProxyReportOnly(
-            recorder: CORSReportOnlyRecorder(originCardinalityCap: 1, metricsFactory: metrics), logger: logs.logger())
+            recorder: CORSReportOnlyRecorder(originCardinalityCap: 1, metricsFactory: metrics), logger: logs.logger(level: .info))
         let proxy = try await RunningProxy.start(["--upstream", upstream.baseURL], policy: Self.trialPolicy, reportOnly: reportOnly)
         // /own-cors answers Access-Control-Allow-Origin: * to everyone: the trial policy denies
         // both origins, the second of which is over the cap.

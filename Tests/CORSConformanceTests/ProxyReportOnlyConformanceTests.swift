@@ -25,28 +25,6 @@ struct ProxyReportOnlyConformanceTests {
         var description: String { "\(status) \(fields) \(body)" }
     }
 
-    /// Counts the recorder's log entries.
-    final class EntryCounter: Sendable {
-        let count = Mutex(0)
-
-        func logger() -> Logger {
-            var logger = Logger(label: "report-only") { _ in Handler(counter: self) }
-            logger.logLevel = .info
-            return logger
-        }
-
-        struct Handler: LogHandler {
-            let counter: EntryCounter
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .info
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-            func log(event: LogEvent) { counter.count.withLock { $0 += 1 } }
-        }
-    }
-
     static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow))
 
     static func send(_ testCase: ConformanceCase, to base: String) async throws -> (Answer, HTTPResponse.Status, HTTPFields) {
@@ -74,7 +52,7 @@ struct ProxyReportOnlyConformanceTests {
             let cases = ConformanceCase.all.filter { $0.policy == policy }
             guard !cases.isEmpty else { continue }
             let upstream = try await LocalServer.start(router: HummingbirdRunner.router(table: policy.table))
-            let counter = EntryCounter()
+            let logs = LogCapture()
             // The table's largest head is 100 KB: the proxy's bound is raised so that every row
             // reaches the upstream, as it does without the proxy.
             var settings = try ProxyCommand.parse([
@@ -82,7 +60,7 @@ struct ProxyReportOnlyConformanceTests {
             ]).makeSettings()
             settings.policy = .fixed(CORSPolicyTable(trial))
             settings.reportOnly = ProxyReportOnly(
-                recorder: CORSReportOnlyRecorder(originCardinalityCap: 4, recordsMetrics: false), logger: counter.logger())
+                recorder: CORSReportOnlyRecorder(originCardinalityCap: 4, recordsMetrics: false), logger: logs.logger(level: .info))
             let proxySettings = settings
             let proxyClient = ProxyServer.makeClient(settings)
             let proxy = try await LocalServer.start("cors proxy") { onRunning in
@@ -107,7 +85,7 @@ struct ProxyReportOnlyConformanceTests {
             await proxy.stop()
             await upstream.stop()
             try await proxyClient.shutdown()
-            #expect(counter.count.withLock { $0 } == differences, "\(policy): one record per difference")
+            #expect(logs.entries.count == differences, "\(policy): one record per difference")
             #expect(differences > 0, "\(policy): the trial policy disagrees somewhere")
         }
     }

@@ -1,4 +1,5 @@
 import CORS
+import CORSTestSupport
 import CORSHummingbird
 import Foundation
 import HTTPTypes

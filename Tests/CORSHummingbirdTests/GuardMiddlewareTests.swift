@@ -1,6 +1,7 @@
 import CORS
 import CORSHummingbird
 import CORSObservability
+import CORSTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 
 extension CORSEngine {
     /// Whether the policy names `origin` — in its list, its patterns or its origin predicate — so
