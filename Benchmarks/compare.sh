@@ -84,8 +84,7 @@ SERVER_BIN="$(swift build -c release --show-bin-path)/CompareServer"
 
 # `cors proxy` against nginx `proxy_pass` (PROXY=0 leaves them out): both in front of the same
 # upstream (CompareServer, Hummingbird without CORS), both enforcing the tutorial's policy — nginx
-# with the configuration `cors export --to nginx` writes, given a keep-alive upstream pool as
-# `cors proxy` has.
+# with the configuration `cors export --to nginx` writes (keep-alive upstream pool included).
 PROXY=${PROXY:-1}
 if [[ $PROXY == 1 ]]; then
     command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
@@ -128,8 +127,8 @@ start_server() {
     elif [[ $server == proxy-builtin ]]; then
         local upstream="http://$HOST:${PORT[proxy-none]}"
         mkdir -p "$WORK/nginx"
-        "$CORS_BIN" export "$WORK/tutorial.json" --to nginx --upstream "$upstream" --listen "$HOST:$port" 2>/dev/null \
-            | sed "s|proxy_pass $upstream;|proxy_pass http://compare_upstream;|" >"$WORK/nginx/cors.conf"
+        "$CORS_BIN" export "$WORK/tutorial.json" --to nginx --upstream "$upstream" --listen "$HOST:$port" \
+            2>/dev/null >"$WORK/nginx/cors.conf"
         cat >"$WORK/nginx/nginx.conf" <<NGINX
 worker_processes 2;
 daemon off;
@@ -143,7 +142,6 @@ http {
     fastcgi_temp_path $WORK/nginx/fastcgi;
     uwsgi_temp_path $WORK/nginx/uwsgi;
     scgi_temp_path $WORK/nginx/scgi;
-    upstream compare_upstream { server $HOST:${PORT[proxy-none]}; keepalive 64; }
     include $WORK/nginx/cors.conf;
 }
 NGINX

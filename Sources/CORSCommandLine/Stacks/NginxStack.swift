@@ -115,6 +115,13 @@ struct NginxStack: StackDialect {
                 default "";
             }
 
+            # The upstream, with idle keep-alive connections reused across requests (with
+            # `proxy_http_version 1.1` and an empty `Connection` below).
+            upstream cors_upstream {
+                server \(endpoints.upstreamServer);
+                keepalive 32;
+            }
+
             server {
                 listen \(endpoints.listen);
 
@@ -150,7 +157,7 @@ struct NginxStack: StackDialect {
                 if ($cors_state = preflight_untrusted) { return 403 $cors_no_body; }
 
                 location / {
-                    proxy_pass \(endpoints.upstream);
+                    proxy_pass \(endpoints.upstreamScheme)://cors_upstream\(endpoints.upstreamPath);
                     proxy_http_version 1.1;
                     proxy_set_header Host $host;
                     proxy_set_header Connection "";

@@ -206,6 +206,25 @@ struct ExportEndpoints: Sendable {
         if let separator = rest.firstRange(of: "://") { rest = rest[separator.upperBound...] }
         return String(rest.prefix { $0 != "/" })
     }
+
+    /// The upstream's scheme, `http` unless the URL says `https`.
+    var upstreamScheme: String { upstream.lowercased().hasPrefix("https://") ? "https" : "http" }
+
+    /// The upstream's path (`/base`), empty when the URL has none.
+    var upstreamPath: String {
+        var rest = Substring(upstream)
+        if let separator = rest.firstRange(of: "://") { rest = rest[separator.upperBound...] }
+        guard let slash = rest.firstIndex(of: "/") else { return "" }
+        return String(rest[slash...])
+    }
+
+    /// The upstream's `host:port` with the scheme's default port made explicit, for a server
+    /// line of an nginx `upstream { }` block (which defaults to port 80 whatever the scheme).
+    var upstreamServer: String {
+        let authority = upstreamAuthority
+        let hasPort = authority.hasPrefix("[") ? authority.contains("]:") : authority.contains(":")
+        return hasPort ? authority : authority + (upstreamScheme == "https" ? ":443" : ":80")
+    }
 }
 
 /// One stack's export: the configuration text, what it cannot express, and how it was proven.
