@@ -37,6 +37,25 @@ struct ExportCommandTests {
         }
     }
 
+    @Test(
+        "nginx: the upstream as a keep-alive pool, its scheme's default port explicit and its path kept",
+        arguments: [
+            ("http://127.0.0.1:8000", "server 127.0.0.1:8000;", "proxy_pass http://cors_upstream;"),
+            ("https://api.internal/base", "server api.internal:443;", "proxy_pass https://cors_upstream/base;"),
+            ("http://[::1]:9000", "server [::1]:9000;", "proxy_pass http://cors_upstream;"),
+            ("http://backend", "server backend:80;", "proxy_pass http://cors_upstream;"),
+        ])
+    func nginxUpstreamPool(upstream: String, server: String, proxyPass: String) async throws {
+        try await Self.withPolicy(Self.tutorial) { file in
+            let run = try await CORSExecutable.run(["export", file, "--to", "nginx", "--upstream", upstream])
+            #expect(run.status == 0, "\(run)")
+            let lines = run.standardOutput.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(lines.contains(server), "\(run.standardOutput)")
+            #expect(lines.contains("keepalive 32;"))
+            #expect(lines.contains(proxyPass))
+        }
+    }
+
     @Test("A malformed --listen or --upstream: one line, exit 2")
     func badEndpoints() async throws {
         try await Self.withPolicy(Self.tutorial) { file in
