@@ -115,12 +115,14 @@ struct ProxyBrowserTests {
         let (proxy, client) = try await Self.startProxy(["--upstream", "http://127.0.0.1:\(fastAPI.port)"], policy: policy)
         let browser = try await Browser.launch()
         defer {
+            // uvicorn is a child process: stopped here, synchronously, so that it never outlives
+            // the test run (a task started in `defer` may not run before the process exits).
+            fastAPI.stop()
             Task {
                 await browser.shutdown()
                 await proxy.stop()
                 try? await client.client.shutdown()
                 await pages.stop()
-                fastAPI.stop()
             }
         }
         let page = try await browser.openPage(pageOrigin + "/")
@@ -214,12 +216,14 @@ struct UvicornApp: Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         throw BrowserStartError(description: "uvicorn did not listen on \(port); is .build/fastapi-venv there (Scripts/test.sh)?")
     }
 
+    /// SIGKILL: uvicorn keeps no state worth a graceful shutdown, and a child of the test process
+    /// inherits its blocked SIGTERM, so `terminate()` would leave it running.
     func stop() {
-        process.terminate()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
